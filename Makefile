@@ -1,0 +1,56 @@
+# Digitalakademie – the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := wsgi
+
+.PHONY: run test install translations migrate lint test-sqlite test-postgres services bench clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d academy/translations -D messages >/dev/null
+
+migrate: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask academy init
+
+## make run: install, migrate, load demo data into an empty database, serve on :5000
+run: migrate
+	$(BIN)/flask academy demo --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+services:
+	bash scripts/test-services.sh
+
+test-sqlite: install
+	$(BIN)/pytest -p no:cacheprovider
+
+test-postgres: install services
+	TEST_DATABASE_URL="$$(bash scripts/test-services.sh --url)" $(BIN)/pytest -p no:cacheprovider
+
+## make test: install what the tests need, lint, run the whole suite on SQLite and PostgreSQL
+test: install services lint
+	@echo "== Tests on SQLite"
+	$(BIN)/pytest -p no:cacheprovider
+	@echo "== Tests on PostgreSQL"
+	TEST_DATABASE_URL="$$(bash scripts/test-services.sh --url)" $(BIN)/pytest -p no:cacheprovider
+
+bench: install
+	$(BIN)/python -m bench.pages
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

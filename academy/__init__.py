@@ -1,0 +1,46 @@
+"""Digitalakademie core: application factory, configuration, accounts, organisation,
+competency frameworks, audit log and the shared layout."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+#: Feature packages, loaded by name so that the core imports none of them (the layer
+#: contract); each has ``init_app(app)`` that registers its blueprint, rules and signals.
+FEATURE_PACKAGES = ("courses", "talent", "reports")
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints of all four packages."""
+    from academy import cli, web
+    from academy.config import load_config
+    from academy.database import init_database
+    from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from academy.i18n import select_locale
+
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).resolve().parent / "translations"),
+    )
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    init_database(app)
+
+    web.init_app(app)
+    cli.init_app(app)
+    for name in FEATURE_PACKAGES:
+        importlib.import_module(name).init_app(app)
+    return app

@@ -1,0 +1,53 @@
+"""The audit log: every state change is recorded through ``record``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from academy.clock import utcnow
+from academy.extensions import db
+from academy.models import AccessLogEntry, AuditLogEntry, User
+
+
+def record(
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: object = None,
+    *,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> AuditLogEntry:
+    """Add an audit entry to the current transaction (committed with the change itself)."""
+    entry = AuditLogEntry(
+        at=now or utcnow(),
+        actor_id=actor.id if actor is not None and actor.id is not None else None,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        details=details,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_access(
+    actor: User, subject_id: int, what: str, *, purpose: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Log that ``actor`` looked at personal data of employee ``subject_id`` (not their own)."""
+    if actor.employee_id == subject_id:
+        return
+    db.session.add(
+        AccessLogEntry(
+            at=now or utcnow(), actor_id=actor.id, subject_id=subject_id, what=what,
+            purpose=purpose,
+        )
+    )

@@ -1,0 +1,1 @@
+"""Authentication, login sessions, throttling and the permission policy."""

@@ -1,0 +1,193 @@
+"""The permission policy: one place that answers ``can(actor, action, target)``.
+
+Views declare their permission with ``@requires(action)`` (or ``@public``) and, for a
+particular object, call ``authorize(action, target)``. Templates receive the answers.
+A department head's scope is the subtree of every department they head.
+
+Feature packages add their own actions with ``register_rule`` in their ``init_app``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, g
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from academy.extensions import db
+from academy.models import Department, Employee, Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+Rule = Callable[[User, Any], bool]
+
+# ---------------------------------------------------------------------------
+# Roles and scope
+# ---------------------------------------------------------------------------
+
+
+def headed_department_ids(user: User) -> list[int]:
+    """Departments whose head is this user's employee record (cached on the user)."""
+    cached = getattr(user, "_headed_department_ids", None)
+    if cached is not None:
+        return cached
+    ids: list[int] = []
+    if user.employee_id is not None:
+        ids = list(
+            db.session.scalars(select(Department.id).where(Department.head_id == user.employee_id))
+        )
+    user._headed_department_ids = ids
+    return ids
+
+
+def scope_department_ids(user: User) -> set[int]:
+    """All departments in the subtrees this user heads (cached on the user)."""
+    cached = getattr(user, "_scope_department_ids", None)
+    if cached is not None:
+        return cached
+    roots = headed_department_ids(user)
+    scope: set[int] = set()
+    if roots:
+        paths = db.session.scalars(select(Department.path).where(Department.id.in_(roots))).all()
+        scope = set(
+            db.session.scalars(
+                select(Department.id).where(or_(*[Department.path.startswith(p) for p in paths]))
+            )
+        )
+    user._scope_department_ids = scope
+    return scope
+
+
+def roles_of(user: User | None) -> set[Role]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    roles = set(user.assigned_roles)
+    if user.employee_id is not None:
+        roles.add(Role.EMPLOYEE)
+        if headed_department_ids(user):
+            roles.add(Role.HEAD)
+    return roles
+
+
+def has_role(user: User | None, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def in_head_scope(user: User, employee: Employee) -> bool:
+    return employee.department_id in scope_department_ids(user)
+
+
+# ---------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------
+
+_RULES: dict[str, Rule] = {}
+
+
+def register_rule(action: str, rule: Rule) -> None:
+    if action in _RULES and _RULES[action] is not rule:
+        raise ValueError(f"permission rule {action!r} registered twice")
+    _RULES[action] = rule
+
+
+def roles_rule(*roles: Role) -> Rule:
+    """A rule that allows anyone holding one of ``roles``."""
+    allowed = set(roles)
+
+    def rule(user: User, target: Any) -> bool:
+        return bool(roles_of(user) & allowed)
+
+    rule.roles = allowed  # type: ignore[attr-defined]
+    return rule
+
+
+def _authenticated(user: User, target: Any) -> bool:
+    return True
+
+
+def _view_employee(user: User, target: Any) -> bool:
+    """A person's record: the person, their head (subtree) and HR."""
+    if target is None:
+        return has_role(user, Role.HR, Role.HEAD)
+    if user.employee_id is not None and target.id == user.employee_id:
+        return True
+    if has_role(user, Role.HR):
+        return True
+    return has_role(user, Role.HEAD) and in_head_scope(user, target)
+
+
+register_rule("home.view", _authenticated)
+register_rule("account.self", _authenticated)
+register_rule("frameworks.view", _authenticated)
+register_rule("frameworks.import", roles_rule(Role.ADMIN, Role.HR))
+register_rule("org.view", roles_rule(Role.HR, Role.ADMIN, Role.HEAD))
+register_rule("employee.view", _view_employee)
+register_rule("staff.import", roles_rule(Role.HR))
+register_rule("accounts.manage", roles_rule(Role.ADMIN))
+register_rule("audit.view", roles_rule(Role.ADMIN, Role.HR, Role.COUNCIL))
+register_rule("access_log.view", roles_rule(Role.COUNCIL, Role.ADMIN))
+
+
+def can(actor: User | None, action: str, target: Any = None) -> bool:
+    """May ``actor`` do ``action`` (on ``target``)? Unknown actions are denied."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if not getattr(actor, "active", False):
+        return False
+    rule = _RULES.get(action)
+    if rule is None:
+        return False
+    return bool(rule(actor, target))
+
+
+def known_actions() -> list[str]:
+    return sorted(_RULES)
+
+
+# ---------------------------------------------------------------------------
+# View decorators
+# ---------------------------------------------------------------------------
+
+PUBLIC = "public"
+
+
+def requires(action: str) -> Callable[[F], F]:
+    """Declare a view's permission: anonymous → login, lacking it → 403."""
+    if action != PUBLIC and action not in _RULES:
+        raise ValueError(f"unknown permission {action!r}")
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                from academy.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not can(current_user, action):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.permission = action  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def public(view: F) -> F:
+    """Declare a view open to everyone (login page, health check, verification)."""
+    view.permission = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def authorize(action: str, target: Any = None) -> None:
+    """Abort with 403 unless the current user may do ``action`` on ``target``."""
+    if not can(current_user, action, target):
+        abort(403)
+
+
+def current_roles() -> set[Role]:
+    if "roles" not in g:
+        g.roles = roles_of(current_user)
+    return g.roles

@@ -1,0 +1,53 @@
+"""Language and locale: German by default, English selectable; the choice is remembered."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app, request
+from flask_babel import format_date, format_datetime, format_decimal, gettext
+from flask_login import current_user
+
+LANG_COOKIE = "da_lang"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional name for a gettext marker
+    """Marks a string for extraction without translating it now (services, constants)."""
+    return message
+
+
+def translate(message: str, **params: object) -> str:
+    """Translate a message marked with ``N_`` and fill in its parameters."""
+    return gettext(message, **params) if params else gettext(message)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages:
+        return user_locale
+    cookie = request.cookies.get(LANG_COOKIE) if request else None
+    if cookie in languages:
+        return cookie
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def fmt_date(value: date | datetime | None, format: str = "medium") -> str:  # noqa: A002
+    if value is None:
+        return "–"
+    return format_date(value, format)
+
+
+def fmt_datetime(value: datetime | None, format: str = "medium") -> str:  # noqa: A002
+    if value is None:
+        return "–"
+    return format_datetime(value, format)
+
+
+def fmt_number(value: float | int | Decimal | None, digits: int | None = None) -> str:
+    if value is None:
+        return "–"
+    if digits is not None:
+        return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
+    return format_decimal(value)

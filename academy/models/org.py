@@ -1,0 +1,85 @@
+"""Organisation: departments (a tree with a head), job roles and employees."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from academy.clock import UTCDateTime, utcnow
+from academy.extensions import db
+
+
+class Department(db.Model):
+    """A Bereich / Amt / Abteilung. ``path`` is the materialised path ``/1/4/9/``."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    path: Mapped[str] = mapped_column(String(500), default="/", index=True)
+    head_id: Mapped[int | None] = mapped_column(
+        ForeignKey("employees.id", use_alter=True, name="fk_departments_head_id_employees"),
+        index=True,
+    )
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Department | None] = relationship(remote_side="Department.id")
+    head: Mapped[Employee | None] = relationship(foreign_keys=[head_id], post_update=True)
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+    def __repr__(self) -> str:
+        return f"<Department {self.code}>"
+
+
+class JobRole(db.Model):
+    """A job role (Stelle / Funktion) that a role profile can target."""
+
+    __tablename__ = "job_roles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+
+    def __repr__(self) -> str:
+        return f"<JobRole {self.code}>"
+
+
+class Employee(db.Model):
+    __tablename__ = "employees"
+    __table_args__ = (Index("ix_employees_name", "last_name", "first_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    personnel_no: Mapped[str] = mapped_column(String(32), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_roles.id"), index=True)
+    entry_date: Mapped[date | None] = mapped_column(Date)
+    pay_group: Mapped[str | None] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    department: Mapped[Department] = relationship(foreign_keys=[department_id])
+    job_role: Mapped[JobRole | None] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def sort_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+    def __repr__(self) -> str:
+        return f"<Employee {self.personnel_no}>"
+

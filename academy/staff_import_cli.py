@@ -1,0 +1,1 @@
+"""Placeholder: commands are added to ``academy_cli`` here."""

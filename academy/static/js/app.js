@@ -1,0 +1,28 @@
+// Digitalakademie – small progressive enhancements (no inline script, CSP 'self').
+(function () {
+  "use strict";
+  // Ask before a destructive action: <form data-confirm="Really …?">.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    // Show progress on long work: <form data-busy="Importing …">.
+    var busy = form.getAttribute("data-busy");
+    if (busy) {
+      var button = form.querySelector("button[type=submit]");
+      if (button) {
+        button.disabled = true;
+        button.textContent = busy;
+      }
+      var status = form.querySelector("[data-busy-status]");
+      if (status) { status.textContent = busy; status.hidden = false; }
+    }
+  }, true);
+  // Auto-submit select filters marked with data-autosubmit.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.requestSubmit(); });
+  });
+})();

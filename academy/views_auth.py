@@ -1,0 +1,117 @@
+"""Login, logout and the own account page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from academy.audit import record
+from academy.auth.passwords import MIN_LENGTH, hash_password, password_problem, verify_password
+from academy.auth.policy import current_roles, public, requires
+from academy.auth.sessions import (
+    LoginFailed,
+    LoginThrottled,
+    ThrottlePolicy,
+    authenticate,
+    end_all_sessions,
+    end_session,
+    start_session,
+)
+from academy.clock import utcnow
+from academy.extensions import db
+from academy.forms_auth import LoginForm, PasswordChangeForm
+from academy.i18n import translate
+from academy.urls import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _throttle_policy() -> ThrottlePolicy:
+    cfg = current_app.config
+    return ThrottlePolicy(
+        max_per_account=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        max_per_address=cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        window=timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]),
+    )
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+@public
+def login() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("academy.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    status = 200
+    if form.validate_on_submit():
+        now = utcnow()
+        remote = request.remote_addr or "unknown"
+        try:
+            user = authenticate(
+                form.email.data or "",
+                form.password.data or "",
+                remote_addr=remote,
+                now=now,
+                policy=_throttle_policy(),
+            )
+        except (LoginFailed, LoginThrottled) as error:
+            db.session.commit()  # keep the failed attempt for throttling
+            form.password.errors = [translate(error.message, **error.params)]
+            status = error.status_code
+        else:
+            session.clear()  # a fresh session on login (no fixation)
+            token = start_session(
+                user,
+                now=now,
+                lifetime=timedelta(hours=current_app.config["SESSION_HOURS"]),
+                remote_addr=remote,
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+            db.session.commit()
+            user.session_token = token
+            login_user(user)
+            session.permanent = True
+            return redirect(safe_next(form.next.data) or url_for("academy.home"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("academy/login.html", form=form), status
+
+
+@bp.post("/abmelden")
+@requires("account.self")
+def logout() -> Response:
+    end_session(getattr(current_user, "session_token", None), current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(gettext("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/konto", methods=["GET", "POST"])
+@requires("account.self")
+def account() -> str | Response | tuple[str, int]:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        problem = password_problem(form.new.data or "")
+        if not verify_password(user.password_hash, form.current.data or ""):
+            form.current.errors = [gettext("The current password is wrong.")]
+        elif problem:
+            form.new.errors = [translate(problem, n=MIN_LENGTH)]
+        else:
+            user.password_hash = hash_password(form.new.data or "")
+            end_all_sessions(user)
+            record(user, "auth.password_changed", "user", user.id)
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(gettext("Your password has been changed. Please log in again."), "success")
+            return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("academy/account.html", form=form, roles=current_roles()), status

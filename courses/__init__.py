@@ -1,0 +1,11 @@
+"""Course catalogue, sessions and the enrolment lifecycle."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("courses", __name__, url_prefix="/kurse", template_folder="templates")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,11 @@
+"""Certificates, HR analytics and exports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("reports", __name__, url_prefix="/berichte", template_folder="templates")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
