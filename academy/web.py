@@ -19,6 +19,7 @@ from academy.errors import DomainError
 from academy.extensions import login_manager
 from academy.i18n import fmt_date, fmt_datetime, fmt_number, translate
 from academy.models import User
+from academy.models.accounts import ROLE_LABELS
 from academy.navigation import nav_for
 
 CSP = "; ".join(
@@ -176,6 +177,7 @@ def init_app(app: Flask) -> None:
         date=fmt_date, datetime=fmt_datetime, number=fmt_number
     )
     app.jinja_env.globals["translate"] = translate
+    app.jinja_env.globals["role_labels"] = ROLE_LABELS
 
     for bp in (
         views_core.bp,

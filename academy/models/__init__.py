@@ -4,6 +4,7 @@ from academy.models.accounts import LoginAttempt, Role, RoleAssignment, User, Us
 from academy.models.audit import AccessLogEntry, AuditLogEntry
 from academy.models.frameworks import Competence, CompetenceArea, Framework, FrameworkLevel
 from academy.models.org import Department, Employee, JobRole
+from academy.models.uploads import Upload
 
 __all__ = [
     "AccessLogEntry",
@@ -19,5 +20,6 @@ __all__ = [
     "Role",
     "RoleAssignment",
     "User",
+    "Upload",
     "UserSession",
 ]

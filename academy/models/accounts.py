@@ -27,6 +27,16 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+#: English source labels (translated in templates with ``_()``).
+ROLE_LABELS: dict[Role, str] = {
+    Role.EMPLOYEE: "Employee",
+    Role.HEAD: "Department head",
+    Role.HR: "HR development",
+    Role.TRAINER: "Trainer",
+    Role.COUNCIL: "Staff council",
+    Role.ADMIN: "Administrator",
+}
+
 #: Roles an administrator assigns explicitly; the other two are derived.
 ASSIGNABLE_ROLES = (Role.HR, Role.TRAINER, Role.COUNCIL, Role.ADMIN)
 
@@ -46,7 +56,10 @@ class User(UserMixin, db.Model):
 
     employee: Mapped[Employee | None] = relationship()
     role_assignments: Mapped[list[RoleAssignment]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        foreign_keys="RoleAssignment.user_id",
     )
 
     #: The token of the login session this object was loaded for (never stored).

@@ -1,8 +1,8 @@
-"""core: organisation, accounts, audit, frameworks
+"""core: organisation, accounts, audit, frameworks, uploads
 
-Revision ID: 4b4ec0a46aee
+Revision ID: 0001_core
 Revises: 
-Create Date: 2026-11-21 05:35:54.404483
+Create Date: 2026-11-21 05:36:39.353892
 
 """
 from alembic import op
@@ -202,6 +202,25 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_role_assignments_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'role', name=op.f('pk_role_assignments'))
     )
+    op.create_table('uploads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('options', sa.JSON(), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('summary', sa.JSON(), nullable=True),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', academy.clock.UTCDateTime(), nullable=False),
+    sa.Column('applied_at', academy.clock.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_uploads_uploaded_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_uploads')),
+    sa.UniqueConstraint('token', name=op.f('uq_uploads_token'))
+    )
+    with op.batch_alter_table('uploads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_uploads_created_at'), ['created_at'], unique=False)
+
     op.create_table('user_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -228,6 +247,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_sessions_expires_at'))
 
     op.drop_table('user_sessions')
+    with op.batch_alter_table('uploads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_uploads_created_at'))
+
+    op.drop_table('uploads')
     op.drop_table('role_assignments')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_log_object')

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Makes sure the services the test suite needs are there, on this machine only:
+#   - Debian's chromium (browser tests) and postgresql (second database engine),
+#     installed with apt-get when missing (needs root, as on CI);
+#   - a PostgreSQL server running on loopback with a test role and database.
+# With --url it prints the test database's URL (and does the above quietly first).
+set -euo pipefail
+
+PG_USER=digitalakademie
+PG_PASSWORD=digitalakademie-test
+PG_DB=digitalakademie_test
+PG_PORT=${PG_PORT:-5432}
+
+log() { if [ "${QUIET:-0}" != 1 ]; then echo "$@" >&2; fi; }
+
+if [ "${1:-}" = "--url" ]; then
+  QUIET=1 "$0" >/dev/null
+  echo "postgresql+psycopg://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${PG_PORT}/${PG_DB}"
+  exit 0
+fi
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 \
+  || missing+=(postgresql)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "Installing ${missing[*]} from Debian's packages …"
+  as_root apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Start the PostgreSQL cluster (created by the Debian package) on loopback.
+version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^${version} main$"; then
+  as_root pg_createcluster "$version" main -p "$PG_PORT" >/dev/null
+fi
+if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
+  log "Starting PostgreSQL ${version} on 127.0.0.1:${PG_PORT} …"
+  as_root pg_ctlcluster "$version" main start -o "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
+for _ in $(seq 1 30); do
+  as_root runuser -u postgres -- pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && break
+  sleep 1
+done
+
+psql_local() { as_root runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -p "$PG_PORT" "$@"; }
+
+if ! psql_local -tAc "SELECT 1 FROM pg_roles WHERE rolname='${PG_USER}'" | grep -q 1; then
+  psql_local -c "CREATE ROLE ${PG_USER} LOGIN PASSWORD '${PG_PASSWORD}' CREATEDB"
+fi
+for db in "$PG_DB" "${PG_DB}_e2e" "${PG_DB}_bench"; do
+  if ! psql_local -tAc "SELECT 1 FROM pg_database WHERE datname='${db}'" | grep -q 1; then
+    psql_local -c "CREATE DATABASE ${db} OWNER ${PG_USER}"
+  fi
+done
+log "PostgreSQL ready: postgresql://${PG_USER}:***@127.0.0.1:${PG_PORT}/${PG_DB}"
