@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations migrate lint test-sqlite test-postgres services bench clean
+.PHONY: run test install translations messages migrate lint test-sqlite test-postgres services bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d academy/translations -D messages >/dev/null
+	$(BIN)/python -c "from academy.translations_build import compile_catalogues; compile_catalogues()"
+
+## after changing user-facing strings: extract them and merge into the German catalogue
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o academy/translations/messages.pot --no-location --sort-output --omit-header . >/dev/null
+	$(BIN)/pybabel update -i academy/translations/messages.pot -d academy/translations -l de --no-fuzzy-matching --omit-header
 
 migrate: install
 	$(BIN)/flask db upgrade

@@ -23,9 +23,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from academy.database import init_database
     from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from academy.i18n import select_locale
+    from academy.translations_build import compile_catalogues
 
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
+    compile_catalogues()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

@@ -49,14 +49,12 @@ def migrate_database(app: Flask) -> None:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    instance = tmp_path_factory.mktemp("instance")
     application = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
             "WTF_CSRF_ENABLED": False,
-            "INSTANCE_FOR_TESTS": str(instance),
         }
     )
     migrate_database(application)
@@ -70,9 +68,14 @@ def db(app: Flask) -> Iterator[Any]:
     Views and services may ``commit()``: inside the test that commits a SAVEPOINT only.
     """
     with app.app_context():
-        connection = _db.engine.connect()
+        engines = _db._app_engines[app]
+        engine = engines[None]
+        connection = engine.connect()
         transaction = connection.begin()
         original = _db.session
+        # Flask-SQLAlchemy picks the bind per model from ``engines``: point it at the
+        # connection that holds the outer transaction.
+        engines[None] = connection
         _db.session = _db._make_scoped_session(
             {"bind": connection, "join_transaction_mode": "create_savepoint"}
         )
@@ -81,6 +84,7 @@ def db(app: Flask) -> Iterator[Any]:
         finally:
             _db.session.remove()
             _db.session = original
+            engines[None] = engine
             transaction.rollback()
             connection.close()
 

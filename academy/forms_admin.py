@@ -1,0 +1,110 @@
+"""Forms of the administration pages: accounts, and the filters of the two logs."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from academy.models import Role
+from academy.models.accounts import ASSIGNABLE_ROLES, ROLE_LABELS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes (rendered in a fieldset by the template)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _role_choices(roles: tuple[Role, ...]) -> list[tuple[str, object]]:
+    # The labels are English source strings from ROLE_LABELS, translated when shown.
+    return [(r.value, _l(ROLE_LABELS[r])) for r in roles]
+
+
+class _AccountFields(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
+    personnel_no = StringField(
+        _l("Personnel number of the linked employee"), validators=[Optional(), Length(max=32)]
+    )
+    roles = MultiCheckboxField(_l("Roles"), choices=_role_choices(ASSIGNABLE_ROLES))
+
+
+class AccountCreateForm(_AccountFields):
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Initial password"), validators=[DataRequired(), Length(max=200)]
+    )
+
+
+class AccountEditForm(_AccountFields):
+    active = BooleanField(_l("Account is active"))
+    confirm_deactivation = BooleanField(
+        _l("Yes, deactivate this account and end all its login sessions")
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    repeat = PasswordField(
+        _l("Repeat new password"),
+        validators=[
+            DataRequired(),
+            EqualTo("password", message=_l("The passwords do not match.")),
+        ],
+    )
+
+
+class _GetForm(FlaskForm):
+    """A filter form submitted with GET (no CSRF token, read from the query string)."""
+
+    class Meta:
+        csrf = False
+
+
+class _DateRange(_GetForm):
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date must not be before the start date."))
+
+
+class AccountFilterForm(_GetForm):
+    q = StringField(_l("Name or e-mail"), validators=[Optional(), Length(max=200)])
+    role = SelectField(
+        _l("Role"),
+        choices=[("", _l("All roles")), *_role_choices(tuple(Role))],
+        validators=[Optional()],
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[("", _l("All")), ("active", _l("Active")), ("inactive", _l("Inactive"))],
+        validators=[Optional()],
+    )
+
+
+class AuditFilterForm(_DateRange):
+    action = StringField(_l("Action (beginning)"), validators=[Optional(), Length(max=80)])
+    actor = StringField(_l("E-mail of the actor"), validators=[Optional(), Length(max=254)])
+    object_type = SelectField(_l("Object type"), validators=[Optional()])
+
+
+class AccessLogFilterForm(_DateRange):
+    viewer = StringField(_l("Viewed by (e-mail)"), validators=[Optional(), Length(max=254)])
+    subject = StringField(
+        _l("Whose data (name or personnel number)"), validators=[Optional(), Length(max=100)]
+    )
