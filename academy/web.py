@@ -155,7 +155,14 @@ def _renew_session_cookie() -> None:
 def init_app(app: Flask) -> None:
     from datetime import timedelta
 
-    from academy import views_admin, views_auth, views_core, views_frameworks, views_org
+    from academy import (
+        views_admin,
+        views_auth,
+        views_core,
+        views_frameworks,
+        views_org,
+        views_staff,
+    )
 
     app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_HOURS"])
     login_manager.user_loader(_load_user)
@@ -173,9 +180,7 @@ def init_app(app: Flask) -> None:
     if not app.debug and not app.testing:
         app.register_error_handler(Exception, _handle_500)
     app.context_processor(_template_context)
-    app.jinja_env.filters.update(
-        date=fmt_date, datetime=fmt_datetime, number=fmt_number
-    )
+    app.jinja_env.filters.update(date=fmt_date, datetime=fmt_datetime, number=fmt_number)
     app.jinja_env.globals["translate"] = translate
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
 
@@ -185,6 +190,6 @@ def init_app(app: Flask) -> None:
         views_admin.bp,
         views_org.bp,
         views_frameworks.bp,
+        views_staff.bp,
     ):
         app.register_blueprint(bp)
-

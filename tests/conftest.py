@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -31,10 +31,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def reset_postgres(app: Flask) -> None:
-    with app.app_context():
-        with _db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+    with app.app_context(), _db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
 
 
 def migrate_database(app: Flask) -> None:
@@ -89,15 +88,28 @@ def db(app: Flask) -> Iterator[Any]:
             connection.close()
 
 
+class IsolatedClient(FlaskClient):
+    """The ``db`` fixture keeps an app context open, so requests would share ``flask.g``
+    (and Flask-Login's cached user in it). Each request starts with an empty ``g``."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture()
 def client(app: Flask, db: Any) -> FlaskClient:
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
 def log_in(client: FlaskClient, account: User) -> User:
     """Give ``client`` a real server-side session for ``account`` (as a login would)."""
     token = start_session(
-        account, now=utcnow(), lifetime=timedelta(hours=1), remote_addr="127.0.0.1",
+        account,
+        now=utcnow(),
+        lifetime=timedelta(hours=1),
+        remote_addr="127.0.0.1",
         user_agent="pytest",
     )
     _db.session.commit()

@@ -1,0 +1,204 @@
+"""HR's staff import: upload a file, see the preview, apply it, see the result.
+
+The uploaded bytes wait in ``Upload`` (kind ``staff``) between preview and apply, so any
+worker can apply them; applying re-reads them and compares with the database again. The
+stored file is emptied once it is applied or discarded (data minimisation).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from academy.auth.policy import requires
+from academy.clock import utcnow
+from academy.errors import Conflict
+from academy.extensions import db
+from academy.forms_staff import StaffUploadForm
+from academy.i18n import N_
+from academy.models import Upload
+from academy.navigation import NavItem, add_nav
+from academy.staff_import import (
+    CHANGES_SHOWN,
+    StaffImportPreview,
+    apply_staff_import,
+    lock_staff_import,
+    preview_staff_file,
+)
+from academy.staff_import_columns import COLUMNS, template_csv
+
+bp = Blueprint("staff", __name__)
+
+add_nav(NavItem("staff.upload", N_("Staff import"), "staff.import", "hr", order=20))
+
+KIND = "staff"
+#: Problems listed on the preview page; all of them are in the problem list download.
+PROBLEMS_SHOWN = 500
+
+
+@bp.route("/personal/import", methods=["GET", "POST"])
+@requires("staff.import")
+def upload() -> str | Response | tuple[str, int]:
+    form = StaffUploadForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        storage = form.file.data
+        # Only shown and used for its ending, never as a path: keep umlauts, drop folders.
+        filename = (storage.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+        filename = (filename or "import.csv")[-255:]
+        content = storage.read()
+        preview = preview_staff_file(content, filename, now=now)
+        item = Upload(
+            token=secrets.token_urlsafe(32),
+            kind=KIND,
+            filename=filename,
+            content=content,
+            options={"deactivate_missing": bool(form.deactivate_missing.data)},
+            status="previewed",
+            summary=preview.summary(),
+            uploaded_by_id=current_user.id,
+            created_at=now,
+        )
+        db.session.add(item)
+        db.session.commit()
+        return redirect(url_for("staff.preview", token=item.token))
+    recent = db.session.scalars(
+        select(Upload)
+        .where(Upload.kind == KIND, Upload.uploaded_by_id == current_user.id)
+        .order_by(Upload.created_at.desc(), Upload.id.desc())
+        .limit(10)
+    ).all()
+    status = 422 if form.errors else 200
+    return render_template(
+        "academy/staff/upload.html", form=form, columns=COLUMNS, recent=recent
+    ), status
+
+
+@bp.get("/personal/import/vorlage.csv")
+@requires("staff.import")
+def template_file() -> Response:
+    return Response(
+        template_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=personal-import-vorlage.csv"},
+    )
+
+
+def _own_upload(token: str, *, lock: bool = False) -> Upload:
+    """The current user's staff upload with this token: 404 if unknown, 403 if not theirs."""
+    query = select(Upload).where(Upload.token == token, Upload.kind == KIND)
+    if lock:
+        query = query.with_for_update()
+    item = db.session.scalars(query).first()
+    if item is None:
+        abort(404)
+    if item.uploaded_by_id != current_user.id:
+        abort(403)
+    return item
+
+
+def _preview(item: Upload) -> StaffImportPreview:
+    return preview_staff_file(item.content, item.filename, now=utcnow())
+
+
+@bp.get("/personal/import/<token>")
+@requires("staff.import")
+def preview(token: str) -> str | Response:
+    item = _own_upload(token)
+    if item.status == "applied":
+        return redirect(url_for("staff.result", token=token))
+    if item.status != "previewed":
+        flash(gettext("This upload was discarded. Please upload the file again."), "warning")
+        return redirect(url_for("staff.upload"))
+    result = _preview(item)
+    return render_template(
+        "academy/staff/preview.html",
+        upload=item,
+        preview=result,
+        deactivate_missing=bool((item.options or {}).get("deactivate_missing")),
+        changes_shown=CHANGES_SHOWN,
+        problems_shown=PROBLEMS_SHOWN,
+    )
+
+
+@bp.post("/personal/import/<token>/anwenden")
+@requires("staff.import")
+def apply(token: str) -> Response:
+    item = _own_upload(token, lock=True)
+    if item.status != "previewed":
+        raise Conflict(N_("This upload has already been applied or discarded."))
+    now = utcnow()
+    deactivate = bool((item.options or {}).get("deactivate_missing"))
+    lock_staff_import()
+    preview = preview_staff_file(item.content, item.filename, now=now)
+    result = apply_staff_import(current_user, preview, deactivate_missing=deactivate, now=now)
+    item.status = "applied"
+    item.applied_at = now
+    item.summary = preview.summary() | result.as_dict()
+    item.content = b""
+    db.session.commit()
+    flash(
+        gettext(
+            "Staff import applied: %(new)s new, %(changed)s changed, %(deactivated)s deactivated.",
+            new=result.new,
+            changed=result.changed,
+            deactivated=result.deactivated,
+        ),
+        "success",
+    )
+    return redirect(url_for("staff.result", token=token))
+
+
+@bp.post("/personal/import/<token>/verwerfen")
+@requires("staff.import")
+def discard(token: str) -> Response:
+    item = _own_upload(token, lock=True)
+    if item.status == "previewed":
+        item.status = "discarded"
+        item.content = b""
+        db.session.commit()
+        flash(gettext("The upload was discarded; nothing was imported."), "info")
+    return redirect(url_for("staff.upload"))
+
+
+@bp.get("/personal/import/<token>/ergebnis")
+@requires("staff.import")
+def result(token: str) -> str | Response:
+    item = _own_upload(token)
+    if item.status != "applied":
+        return redirect(url_for("staff.preview", token=token))
+    return render_template("academy/staff/result.html", upload=item, summary=item.summary or {})
+
+
+@bp.get("/personal/import/<token>/probleme.csv")
+@requires("staff.import")
+def problems_file(token: str) -> Response:
+    """Every problem of the file as CSV (German Excel: UTF-8 with BOM, ``;``)."""
+    item = _own_upload(token)
+    if item.status != "previewed":
+        abort(404)
+    problems = _preview(item).problems
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([gettext("Line"), gettext("Column"), gettext("Problem")])
+    for problem in problems:
+        writer.writerow([problem.line, _cell(problem.column), _cell(problem.text())])
+    return Response(
+        out.getvalue().encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=personal-import-probleme.csv"},
+    )
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that Excel will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
