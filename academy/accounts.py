@@ -58,9 +58,7 @@ def set_roles(actor: User | None, user: User, roles: Iterable[Role], *, audit: b
     wanted = {Role(r) for r in roles} & set(ASSIGNABLE_ROLES)
     current = user.assigned_roles
     if actor is not None and actor.id == user.id and Role.ADMIN in current - wanted:
-        raise ValidationFailed(
-            N_("You cannot remove your own administrator role."), field="roles"
-        )
+        raise ValidationFailed(N_("You cannot remove your own administrator role."), field="roles")
     for assignment in list(user.role_assignments):
         if Role(assignment.role) not in wanted:
             user.role_assignments.remove(assignment)
@@ -111,10 +109,10 @@ def ensure_admin(*, email: str, name: str, password: str) -> User:
     email = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
-        return create_account(None, email=email, display_name=name, password=password,
-                              roles=[Role.ADMIN])
+        return create_account(
+            None, email=email, display_name=name, password=password, roles=[Role.ADMIN]
+        )
     reset_password(None, user, password)
     set_roles(None, user, user.assigned_roles | {Role.ADMIN})
     set_active(None, user, True)
     return user
-

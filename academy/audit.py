@@ -39,7 +39,11 @@ def record(
 
 
 def record_access(
-    actor: User, subject_id: int, what: str, *, purpose: str | None = None,
+    actor: User,
+    subject_id: int,
+    what: str,
+    *,
+    purpose: str | None = None,
     now: datetime | None = None,
 ) -> None:
     """Log that ``actor`` looked at personal data of employee ``subject_id`` (not their own)."""
@@ -47,7 +51,10 @@ def record_access(
         return
     db.session.add(
         AccessLogEntry(
-            at=now or utcnow(), actor_id=actor.id, subject_id=subject_id, what=what,
+            at=now or utcnow(),
+            actor_id=actor.id,
+            subject_id=subject_id,
+            what=what,
             purpose=purpose,
         )
     )

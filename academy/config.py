@@ -104,7 +104,9 @@ def _from_environment(app: Flask) -> None:
             try:
                 app.config[key] = int(raw)
             except ValueError as exc:
-                raise ConfigurationError(f"{key} muss eine ganze Zahl sein, nicht {raw!r}.") from exc
+                raise ConfigurationError(
+                    f"{key} muss eine ganze Zahl sein, nicht {raw!r}."
+                ) from exc
         elif key in _BOOL_KEYS:
             app.config[key] = _parse_bool(raw)
         else:

@@ -33,13 +33,13 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def fmt_date(value: date | datetime | None, format: str = "medium") -> str:  # noqa: A002
+def fmt_date(value: date | datetime | None, format: str = "medium") -> str:
     if value is None:
         return "–"
     return format_date(value, format)
 
 
-def fmt_datetime(value: datetime | None, format: str = "medium") -> str:  # noqa: A002
+def fmt_datetime(value: datetime | None, format: str = "medium") -> str:
     if value is None:
         return "–"
     return format_datetime(value, format)

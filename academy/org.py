@@ -16,9 +16,7 @@ def place_department(dept: Department, parent: Department | None) -> None:
     if parent is not None and (
         parent.id == dept.id or (dept.path != "/" and parent.path.startswith(dept.path))
     ):
-        raise ValidationFailed(
-            N_("A department cannot be placed below itself."), field="parent"
-        )
+        raise ValidationFailed(N_("A department cannot be placed below itself."), field="parent")
     old_path = dept.path
     new_path = (parent.path if parent is not None else "/") + f"{dept.id}/"
     dept.parent_id = parent.id if parent is not None else None
@@ -35,7 +33,9 @@ def place_department(dept: Department, parent: Department | None) -> None:
 
 
 def subtree_ids(root: Department) -> list[int]:
-    return list(db.session.scalars(select(Department.id).where(Department.path.startswith(root.path))))
+    return list(
+        db.session.scalars(select(Department.id).where(Department.path.startswith(root.path)))
+    )
 
 
 def departments_in_order() -> list[Department]:
@@ -67,8 +67,9 @@ def member_counts() -> dict[int, int]:
     return {dept_id: count for dept_id, count in rows}
 
 
-def employees_query(department_ids: set[int] | None, search: str | None = None,
-                    include_inactive: bool = False) -> Select[tuple[Employee]]:
+def employees_query(
+    department_ids: set[int] | None, search: str | None = None, include_inactive: bool = False
+) -> Select[tuple[Employee]]:
     """Employees, optionally limited to ``department_ids`` and a name/number search."""
     query = select(Employee).order_by(Employee.last_name, Employee.first_name, Employee.id)
     if department_ids is not None:

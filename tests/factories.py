@@ -16,8 +16,13 @@ _seq = itertools.count(1)
 PASSWORD = "Test-Passwort-123"
 
 
-def department(name: str | None = None, *, parent: Department | None = None,
-               head: Employee | None = None, code: str | None = None) -> Department:
+def department(
+    name: str | None = None,
+    *,
+    parent: Department | None = None,
+    head: Employee | None = None,
+    code: str | None = None,
+) -> Department:
     n = next(_seq)
     dept = Department(code=code or f"T{n:04d}", name=name or f"Testbereich {n}", active=True)
     db.session.add(dept)
@@ -55,8 +60,13 @@ def employee(dept: Department | None = None, **fields: Any) -> Employee:
     return emp
 
 
-def user(*roles: Role, emp: Employee | None = None, email: str | None = None,
-         password: str | None = PASSWORD, with_employee: bool = True) -> User:
+def user(
+    *roles: Role,
+    emp: Employee | None = None,
+    email: str | None = None,
+    password: str | None = PASSWORD,
+    with_employee: bool = True,
+) -> User:
     """An account; an employee record is made unless ``with_employee`` is False."""
     n = next(_seq)
     if emp is None and with_employee:

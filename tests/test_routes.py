@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from academy.auth.policy import PUBLIC, _RULES
+from academy.auth.policy import _RULES, PUBLIC
 from academy.models import Role
 
 SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}

@@ -45,11 +45,14 @@ def normalise_email(email: str) -> str:
 
 
 def _failures(key: str, since: datetime) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.key == key, LoginAttempt.at >= since
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.key == key, LoginAttempt.at >= since)
         )
-    ) or 0
+        or 0
+    )
 
 
 def authenticate(

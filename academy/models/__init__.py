@@ -19,7 +19,7 @@ __all__ = [
     "LoginAttempt",
     "Role",
     "RoleAssignment",
-    "User",
     "Upload",
+    "User",
     "UserSession",
 ]

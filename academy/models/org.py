@@ -82,4 +82,3 @@ class Employee(db.Model):
 
     def __repr__(self) -> str:
         return f"<Employee {self.personnel_no}>"
-

@@ -35,7 +35,12 @@ def test_password_hash_is_argon2id():
 
 @pytest.mark.parametrize(
     ("password", "ok"),
-    [("kurz", False), ("nurkleinbuchstaben", False), ("NURGROSS12345", False), ("Gut-Genug-1", True)],
+    [
+        ("kurz", False),
+        ("nurkleinbuchstaben", False),
+        ("NURGROSS12345", False),
+        ("Gut-Genug-1", True),
+    ],
 )
 def test_password_rule(password, ok):
     assert (password_problem(password) is None) is ok
@@ -99,8 +104,10 @@ def test_throttle_holds_in_database(db, make):
     assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 6
     # After the window the right password works again and clears the account's failures.
     later = now + timedelta(minutes=16)
-    assert authenticate(account.email, PASSWORD, remote_addr="10.0.0.2", now=later,
-                        policy=policy) == account
+    assert (
+        authenticate(account.email, PASSWORD, remote_addr="10.0.0.2", now=later, policy=policy)
+        == account
+    )
 
 
 def test_throttle_per_address(db, make):
@@ -126,8 +133,13 @@ def test_throttled_login_page_answers_429(app, client, make):
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)",
-     "http:/evil.example"],
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+    ],
 )
 def test_no_open_redirect(client, make, target):
     account = make.user()
@@ -145,8 +157,13 @@ def test_next_to_local_page(client, make):
 def test_expired_session_is_refused(db, make):
     account = make.user()
     now = utcnow()
-    token = start_session(account, now=now - timedelta(hours=11), lifetime=timedelta(hours=10),
-                          remote_addr="x", user_agent="y")
+    token = start_session(
+        account,
+        now=now - timedelta(hours=11),
+        lifetime=timedelta(hours=10),
+        remote_addr="x",
+        user_agent="y",
+    )
     assert load_session_user(token, now=now) is None
 
 
@@ -161,7 +178,8 @@ def test_deactivated_account_loses_session(client, login_as, db):
 def test_password_change(client, login_as, db):
     account = login_as()
     response = client.post(
-        "/konto", data={"current": "falsch", "new": "Neues-Passwort-9", "repeat": "Neues-Passwort-9"}
+        "/konto",
+        data={"current": "falsch", "new": "Neues-Passwort-9", "repeat": "Neues-Passwort-9"},
     )
     assert response.status_code == 422
     response = client.post(
@@ -183,6 +201,7 @@ def test_login_and_logout_are_audited(client, make, db):
     account = make.user()
     login(client, account.email, PASSWORD)
     client.post("/abmelden")
-    actions = list(db.session.scalars(select(AuditLogEntry.action).where(
-        AuditLogEntry.actor_id == account.id)))
+    actions = list(
+        db.session.scalars(select(AuditLogEntry.action).where(AuditLogEntry.actor_id == account.id))
+    )
     assert "auth.login" in actions and "auth.logout" in actions
