@@ -41,18 +41,28 @@ lint: install
 services:
 	bash scripts/test-services.sh
 
-test-sqlite: install
-	$(BIN)/pytest -p no:cacheprovider
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider
+# The PostgreSQL URL is asked for before pytest starts, so that a failing service stops the
+# run instead of leaving TEST_DATABASE_URL empty (which would test SQLite twice).
+PG_URL = $$(bash scripts/test-services.sh --url)
+
+test-sqlite: install services
+	$(PYTEST)
 
 test-postgres: install services
-	TEST_DATABASE_URL="$$(bash scripts/test-services.sh --url)" $(BIN)/pytest -p no:cacheprovider
+	url="$(PG_URL)" && TEST_DATABASE_URL="$$url" $(PYTEST)
 
-## make test: install what the tests need, lint, run the whole suite on SQLite and PostgreSQL
+## make test: install what the tests need, lint, run the whole suite (unit, HTTP, e2e in
+## Chromium) on SQLite and on PostgreSQL; exits non-zero if either run fails.
 test: install services lint
-	@echo "== Tests on SQLite"
-	$(BIN)/pytest -p no:cacheprovider
-	@echo "== Tests on PostgreSQL"
-	TEST_DATABASE_URL="$$(bash scripts/test-services.sh --url)" $(BIN)/pytest -p no:cacheprovider
+	@pg_url="$(PG_URL)" || { echo "PostgreSQL test server not available" >&2; exit 1; }; \
+	echo "== Tests on SQLite"; \
+	sqlite=0; $(PYTEST) || sqlite=$$?; \
+	echo "== Tests on PostgreSQL"; \
+	postgres=0; TEST_DATABASE_URL="$$pg_url" $(PYTEST) || postgres=$$?; \
+	verdict() { if [ "$$1" = 0 ]; then echo passed; else echo "FAILED (pytest exit $$1)"; fi; }; \
+	echo "== Summary: SQLite $$(verdict $$sqlite); PostgreSQL $$(verdict $$postgres)"; \
+	[ "$$sqlite" = 0 ] && [ "$$postgres" = 0 ]
 
 bench: install
 	$(BIN)/python -m bench.pages

@@ -8,13 +8,13 @@ set -euo pipefail
 
 PG_USER=digitalakademie
 PG_PASSWORD=digitalakademie-test
-PG_DB=digitalakademie_test
+PG_DB=${PG_DB:-digitalakademie_test}  # override to give a second checkout its own databases
 PG_PORT=${PG_PORT:-5432}
 
 log() { if [ "${QUIET:-0}" != 1 ]; then echo "$@" >&2; fi; }
 
 if [ "${1:-}" = "--url" ]; then
-  QUIET=1 "$0" >/dev/null
+  QUIET=1 bash "$0" >/dev/null
   echo "postgresql+psycopg://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${PG_PORT}/${PG_DB}"
   exit 0
 fi

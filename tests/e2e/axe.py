@@ -50,12 +50,19 @@ def format_violations(url: str, violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def check_a11y(page: Page) -> dict[str, Any]:
-    """Fail the test when axe finds WCAG 2.1 A/AA violations on the current page."""
+def a11y_report(page: Page) -> str | None:
+    """Run axe on the current page: ``None`` when clean, else a readable list of violations.
+
+    Raises ``AssertionError`` when axe did not really run (no passing checks at all).
+    """
     results = run_axe(page)
-    if not results.get("passes"):
-        pytest.fail(f"axe-core did not run on {page.url}: no passing checks reported")
+    assert results.get("passes"), f"axe-core did not run on {page.url}: no passing checks"
     violations = results.get("violations", [])
-    if violations:
-        pytest.fail(format_violations(page.url, violations), pytrace=False)
-    return results
+    return format_violations(page.url, violations) if violations else None
+
+
+def check_a11y(page: Page) -> None:
+    """Fail the test when axe finds WCAG 2.1 A/AA violations on the current page."""
+    report = a11y_report(page)
+    if report:
+        pytest.fail(report, pytrace=False)

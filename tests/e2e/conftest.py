@@ -51,16 +51,17 @@ class Account:
     email: str
     password: str
     roles: tuple[str, ...]
+    key: str = ""
 
     @property
     def test_id(self) -> str:
-        return "+".join(self.roles or ("none",)) + ":" + self.email.split("@")[0]
+        return self.key or "+".join(self.roles or ("none",)) + ":" + self.email.split("@")[0]
 
 
 #: Used only while ``academy.demo`` defines no ``DEMO_ACCOUNTS``: one account per role.
 FALLBACK_PASSWORD = "E2E-Passwort-2024!"
 FALLBACK_ACCOUNTS = tuple(
-    Account(f"e2e.{role}@example.org", FALLBACK_PASSWORD, (role,))
+    Account(f"e2e.{role}@example.org", FALLBACK_PASSWORD, (role,), role)
     for role in ("employee", "head", "hr", "trainer", "council", "admin")
 )
 
@@ -99,8 +100,14 @@ def demo_accounts() -> tuple[Account, ...]:
         roles = _field(entry, "roles", 2)
         if roles is None:
             roles = _field(entry, "role", 2)
+        key = entry.get("key") if isinstance(entry, Mapping) else getattr(entry, "key", None)
         accounts.append(
-            Account(str(_field(entry, "email", 0)), str(_field(entry, "password", 1)), _roles(roles))
+            Account(
+                str(_field(entry, "email", 0)),
+                str(_field(entry, "password", 1)),
+                _roles(roles),
+                str(key or ""),
+            )
         )
     return tuple(accounts)
 
@@ -277,9 +284,7 @@ def browser_problems() -> list[str]:
 
 @pytest.fixture()
 def page(browser: Browser, base_url: str, browser_problems: list[str]) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=base_url, locale="de-DE", timezone_id="Europe/Berlin"
-    )
+    context = browser.new_context(base_url=base_url, locale="de-DE", timezone_id="Europe/Berlin")
     context.set_default_timeout(10_000)
     new_page = context.new_page()
 
