@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,6 +22,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from academy.models import Role
 from academy.models.accounts import ASSIGNABLE_ROLES, ROLE_LABELS
 
+try:  # WTForms 3.3+ (tuples are deprecated there)
+    from wtforms.fields.choices import SelectChoice as _Choice
+except ImportError:  # pragma: no cover - WTForms < 3.3
+
+    def _Choice(value: str, label: Any) -> Any:  # noqa: N802 - stands in for a class
+        return (value, label)
+
 
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes (rendered in a fieldset by the template)."""
@@ -27,9 +37,9 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _role_choices(roles: tuple[Role, ...]) -> list[tuple[str, object]]:
+def _role_choices(roles: tuple[Role, ...]) -> list[Any]:
     # The labels are English source strings from ROLE_LABELS, translated when shown.
-    return [(r.value, _l(ROLE_LABELS[r])) for r in roles]
+    return [_Choice(r.value, _l(ROLE_LABELS[r])) for r in roles]
 
 
 class _AccountFields(FlaskForm):
@@ -41,12 +51,8 @@ class _AccountFields(FlaskForm):
 
 
 class AccountCreateForm(_AccountFields):
-    email = EmailField(
-        _l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)]
-    )
-    password = PasswordField(
-        _l("Initial password"), validators=[DataRequired(), Length(max=200)]
-    )
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(max=200)])
 
 
 class AccountEditForm(_AccountFields):
@@ -87,12 +93,16 @@ class AccountFilterForm(_GetForm):
     q = StringField(_l("Name or e-mail"), validators=[Optional(), Length(max=200)])
     role = SelectField(
         _l("Role"),
-        choices=[("", _l("All roles")), *_role_choices(tuple(Role))],
+        choices=[_Choice("", _l("All roles")), *_role_choices(tuple(Role))],
         validators=[Optional()],
     )
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("All")), ("active", _l("Active")), ("inactive", _l("Inactive"))],
+        choices=[
+            _Choice("", _l("All")),
+            _Choice("active", _l("Active")),
+            _Choice("inactive", _l("Inactive")),
+        ],
         validators=[Optional()],
     )
 
@@ -101,6 +111,9 @@ class AuditFilterForm(_DateRange):
     action = StringField(_l("Action (beginning)"), validators=[Optional(), Length(max=80)])
     actor = StringField(_l("E-mail of the actor"), validators=[Optional(), Length(max=254)])
     object_type = SelectField(_l("Object type"), validators=[Optional()])
+
+    def set_object_types(self, types: Iterable[str]) -> None:
+        self.object_type.choices = [_Choice("", _l("All")), *[_Choice(t, t) for t in types]]
 
 
 class AccessLogFilterForm(_DateRange):

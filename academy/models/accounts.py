@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.clock import UTCDateTime, utcnow
 from academy.extensions import db
+from academy.i18n import N_
 from academy.models.org import Employee
 
 
@@ -29,12 +30,12 @@ class Role(enum.StrEnum):
 
 #: English source labels (translated in templates with ``_()``).
 ROLE_LABELS: dict[Role, str] = {
-    Role.EMPLOYEE: "Employee",
-    Role.HEAD: "Department head",
-    Role.HR: "HR development",
-    Role.TRAINER: "Trainer",
-    Role.COUNCIL: "Staff council",
-    Role.ADMIN: "Administrator",
+    Role.EMPLOYEE: N_("Employee"),
+    Role.HEAD: N_("Department head"),
+    Role.HR: N_("HR development"),
+    Role.TRAINER: N_("Trainer"),
+    Role.COUNCIL: N_("Staff council"),
+    Role.ADMIN: N_("Administrator"),
 }
 
 #: Roles an administrator assigns explicitly; the other two are derived.
