@@ -156,6 +156,7 @@ def init_app(app: Flask) -> None:
     from datetime import timedelta
 
     from academy import (
+        panels,  # noqa: F401 - registers the start-page panels
         views_admin,
         views_auth,
         views_core,
@@ -163,7 +164,6 @@ def init_app(app: Flask) -> None:
         views_org,
         views_staff,
     )
-    from academy import panels  # noqa: F401 - registers the start-page panels
 
     app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_HOURS"])
     login_manager.user_loader(_load_user)
