@@ -22,7 +22,7 @@ translations: $(STAMP)
 ## after changing user-facing strings: extract them and merge into the German catalogue
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o academy/translations/messages.pot --no-location --sort-output --omit-header . >/dev/null
-	$(BIN)/pybabel update -i academy/translations/messages.pot -d academy/translations -l de --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i academy/translations/messages.pot -d academy/translations -l de --no-fuzzy-matching --width 100
 
 migrate: install
 	$(BIN)/flask db upgrade

@@ -17,7 +17,7 @@ from academy.auth.sessions import load_session_user
 from academy.clock import utcnow
 from academy.errors import DomainError
 from academy.extensions import login_manager
-from academy.i18n import fmt_date, fmt_datetime, fmt_number, translate
+from academy.i18n import N_, fmt_date, fmt_datetime, fmt_number, translate
 from academy.models import User
 from academy.models.accounts import ROLE_LABELS
 from academy.navigation import nav_for
@@ -63,31 +63,33 @@ def _wants_json() -> bool:
 
 
 ERROR_TITLES = {
-    400: "Bad request",
-    401: "Please log in",
-    403: "Access denied",
-    404: "Page not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "File too large",
-    422: "Input could not be processed",
-    429: "Too many requests",
-    500: "Internal error",
+    400: N_("Bad request"),
+    401: N_("Please log in"),
+    403: N_("Access denied"),
+    404: N_("Page not found"),
+    405: N_("Method not allowed"),
+    409: N_("Conflict"),
+    413: N_("File too large"),
+    422: N_("Input could not be processed"),
+    429: N_("Too many requests"),
+    500: N_("Internal error"),
 }
 
 ERROR_TEXTS = {
-    400: "The request could not be understood.",
-    403: "You do not have permission to open this page or to perform this action.",
-    404: "The page you requested does not exist or has been removed.",
-    405: "This action is not possible here.",
-    413: "The uploaded file is larger than allowed.",
-    429: "Too many requests in a short time. Please wait a moment and try again.",
-    500: "Something went wrong on our side. The error has been recorded; please try again later.",
+    400: N_("The request could not be understood."),
+    403: N_("You do not have permission to open this page or to perform this action."),
+    404: N_("The page you requested does not exist or has been removed."),
+    405: N_("This action is not possible here."),
+    413: N_("The uploaded file is larger than allowed."),
+    429: N_("Too many requests in a short time. Please wait a moment and try again."),
+    500: N_(
+        "Something went wrong on our side. The error has been recorded; please try again later."
+    ),
 }
 
 
 def render_error(code: int, message: str | None = None) -> tuple[str, int]:
-    title = gettext(ERROR_TITLES.get(code, "Error"))
+    title = gettext(ERROR_TITLES.get(code, N_("Error")))
     text = message or gettext(ERROR_TEXTS.get(code, ERROR_TEXTS[400]))
     return render_template("academy/error.html", code=code, title=title, text=text), code
 
@@ -168,7 +170,7 @@ def init_app(app: Flask) -> None:
     app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_HOURS"])
     login_manager.user_loader(_load_user)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to open this page."
+    login_manager.login_message = N_("Please log in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.localize_callback = gettext
