@@ -65,7 +65,8 @@ test: install services lint
 	[ "$$sqlite" = 0 ] && [ "$$postgres" = 0 ]
 
 bench: install
-	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.staff_import
+	$(BIN)/python -m bench.demo
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

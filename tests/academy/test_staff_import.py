@@ -643,13 +643,13 @@ def test_file_with_problems_shows_them_and_cannot_be_applied(client, login_as, d
     response = upload(client, bad)
     token = response.headers["Location"].rsplit("/", 1)[1]
     html = client.get(f"/personal/import/{token}").get_data(as_text=True)
-    assert "This required cell is empty." in html and "anwenden" not in html
+    assert "Diese Pflichtzelle ist leer." in html and "anwenden" not in html
     before = counts(db)
     assert client.post(f"/personal/import/{token}/anwenden").status_code == 422
     assert counts(db) == before
     listing = client.get(f"/personal/import/{token}/probleme.csv")
     assert listing.status_code == 200
-    assert "3;Personalnummer;This required cell is empty." in listing.data.decode("utf-8-sig")
+    assert "3;Personalnummer;Diese Pflichtzelle ist leer." in listing.data.decode("utf-8-sig")
 
 
 def test_bad_file_type_shows_message_at_the_field(client, login_as, db):
@@ -657,7 +657,7 @@ def test_bad_file_type_shows_message_at_the_field(client, login_as, db):
     response = upload(client, b"%PDF-1.4", filename="personal.pdf")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="file-error"' in html and "Excel workbook (.xlsx)" in html
+    assert 'id="file-error"' in html and "Excel-Arbeitsmappe (.xlsx)" in html
     assert db.session.scalar(select(func.count()).select_from(Upload)) == 0
 
 
@@ -675,4 +675,4 @@ def test_problem_list_cannot_smuggle_excel_formulas(client, login_as, db):
     bad = csv_file([["1", "A", "B", "=HYPERLINK(1)", "36", "Amt", "", "", "", "", ""]])
     token = upload(client, bad).headers["Location"].rsplit("/", 1)[1]
     text = client.get(f"/personal/import/{token}/probleme.csv").data.decode("utf-8-sig")
-    assert "2;E-Mail;'=HYPERLINK(1) is not a valid e-mail address." in text
+    assert "2;E-Mail;'=HYPERLINK(1) ist keine gültige E-Mail-Adresse." in text
