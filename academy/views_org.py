@@ -64,7 +64,7 @@ register_rule("department.set_head", roles_rule(Role.HR))
 register_rule("employee.open", _any_account)
 
 add_nav(NavItem("org.employees", N_("Staff"), "org.view", "main", order=30))
-add_nav(NavItem("org.index", N_("Organisation"), "org.view", "hr", order=10))
+add_nav(NavItem("org.index", N_("Organisation"), "org.view", "main", order=31))
 
 
 def _scope(user: User) -> set[int] | None:
