@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask
@@ -9,6 +10,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from academy.extensions import db
+
+
+_immediate: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -26,8 +30,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        mode = connection.info.get("sqlite_begin", "BEGIN")
-        connection.exec_driver_sql(mode)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
 
 
 def init_database(app: Flask) -> None:
@@ -39,3 +42,27 @@ def init_database(app: Flask) -> None:
 
 def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
+
+
+def begin_write() -> None:
+    """Start the request's write transaction so that it cannot fail half-way under
+    concurrency.
+
+    On SQLite a transaction that has read and then wants to write fails at once
+    (``database is locked`` / stale snapshot) when another writer got there first; so
+    the current read transaction is ended and a ``BEGIN IMMEDIATE`` one started, which
+    waits (busy_timeout) for the write lock instead. Call it before the first read of a
+    service that writes, with nothing unsaved in the session. On PostgreSQL nothing is
+    needed: row locks (``with_for_update``) and conditional updates serialise writers.
+    """
+    if not is_sqlite():
+        return
+    session = db.session
+    if not isinstance(session.get_bind(), Engine):
+        return  # bound to a connection with an open outer transaction (the test fixture)
+    session.rollback()
+    token = _immediate.set(True)
+    try:
+        session.connection()
+    finally:
+        _immediate.reset(token)

@@ -8,4 +8,6 @@ bp = Blueprint("courses", __name__, url_prefix="/kurse", template_folder="templa
 
 
 def init_app(app: Flask) -> None:
+    from courses import models  # noqa: F401 - tables for Alembic
+
     app.register_blueprint(bp)

@@ -3,6 +3,7 @@
 from academy.models.accounts import LoginAttempt, Role, RoleAssignment, User, UserSession
 from academy.models.audit import AccessLogEntry, AuditLogEntry
 from academy.models.frameworks import Competence, CompetenceArea, Framework, FrameworkLevel
+from academy.models.notifications import Notification, OutboxMessage
 from academy.models.org import Department, Employee, JobRole
 from academy.models.uploads import Upload
 
@@ -17,6 +18,8 @@ __all__ = [
     "FrameworkLevel",
     "JobRole",
     "LoginAttempt",
+    "Notification",
+    "OutboxMessage",
     "Role",
     "RoleAssignment",
     "Upload",
