@@ -11,7 +11,6 @@ from sqlalchemy.engine import Engine
 
 from academy.extensions import db
 
-
 _immediate: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)
 
 
