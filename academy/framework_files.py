@@ -7,6 +7,7 @@ format is described in ``docs/framework-import.md``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -15,6 +16,7 @@ import json.scanner
 from dataclasses import dataclass, field
 from typing import Any
 
+from academy import textfiles
 from academy.i18n import N_
 
 #: Record types and the words accepted for them in the ``type`` column.
@@ -123,19 +125,10 @@ def _line_at(data: bytes, offset: int) -> int:
 
 
 def decode_text(data: bytes) -> tuple[str | None, str | None, Issue | None]:
-    """Bytes → text: UTF-8 (with or without BOM), else Windows-1252."""
+    """Bytes → text (see ``academy.textfiles.decode_text``), refusing empty and binary files."""
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         return None, None, Issue(1, N_("The file is empty."))
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return (
-            None,
-            None,
-            Issue(
-                1,
-                N_("The file is saved as UTF-16. Please save it as CSV UTF-8 and upload it again."),
-            ),
-        )
-    if b"\x00" in data:
+    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return (
             None,
             None,
@@ -145,20 +138,10 @@ def decode_text(data: bytes) -> tuple[str | None, str | None, Issue | None]:
             ),
         )
     try:
-        return data.decode("utf-8-sig"), "utf-8", None
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "windows-1252", None
-    except UnicodeDecodeError as exc:
-        return (
-            None,
-            None,
-            Issue(
-                _line_at(data, exc.start),
-                N_("The file could not be read: it is neither UTF-8 nor Windows-1252 text."),
-            ),
-        )
+        text, encoding = textfiles.decode_text(data)
+    except textfiles.UndecodableText as exc:
+        return None, None, Issue(exc.line, textfiles.UNDECODABLE_MESSAGE)
+    return text, encoding, None
 
 
 def _clean(value: str | None) -> str | None:
@@ -175,12 +158,6 @@ def _clean(value: str | None) -> str | None:
 
 def _normalise_header(cell: str) -> str:
     return cell.replace("\ufeff", "").strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def _detect_delimiter(line: str) -> str:
-    counts = {d: line.count(d) for d in (";", ",", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ";"
 
 
 def read_csv(data: bytes) -> ReadResult:
@@ -201,7 +178,7 @@ def read_csv(data: bytes) -> ReadResult:
         result.errors.append(Issue(1, N_("The file is empty.")))
         return result
     if result.delimiter is None:
-        result.delimiter = _detect_delimiter(lines[offset])
+        result.delimiter = textfiles.sniff_separator(lines[offset])
     reader = csv.reader(
         io.StringIO("".join(lines[offset:]), newline=""), delimiter=result.delimiter
     )

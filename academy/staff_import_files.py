@@ -20,7 +20,6 @@ Completely empty rows are skipped everywhere; the first non-empty row is the hea
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -32,6 +31,12 @@ from typing import Any
 
 from academy.i18n import N_
 from academy.staff_import_columns import ALIASES, COLUMNS, Problem, header_key
+from academy.textfiles import (
+    UNDECODABLE_MESSAGE,
+    UndecodableText,
+    decode_text,
+    sniff_separator,
+)
 
 
 @dataclass
@@ -95,7 +100,10 @@ def read_table(content: bytes, filename: str) -> Table:
             ]
         )
     else:
-        rows, broken_at = _csv_rows(content)
+        try:
+            rows, broken_at = _csv_rows(content)
+        except UndecodableText as exc:
+            return Table(problems=[Problem(exc.line, None, UNDECODABLE_MESSAGE)])
         if broken_at is not None:
             return Table(
                 problems=[
@@ -159,32 +167,9 @@ def _empty(values: list[Any]) -> bool:
     return True
 
 
-def decode_text(content: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, otherwise Windows-1252."""
-    if content.startswith(codecs.BOM_UTF8):
-        return content[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16", errors="replace")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp1252")
-    except UnicodeDecodeError:
-        return content.decode("latin-1")
-
-
-def sniff_separator(line: str) -> str:
-    """The most frequent of ``;``, tab and ``,`` in the header line (``;`` on a tie)."""
-    counts = {sep: line.count(sep) for sep in (";", "\t", ",")}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ";"
-
-
 def _csv_rows(content: bytes) -> tuple[list[tuple[int, list[Any]]], int | None]:
     """The records with the line each starts on, and the line where the CSV breaks."""
-    text = decode_text(content)
+    text, _encoding = decode_text(content)
     offset = 0
     first_line = text.split("\n", 1)[0].strip("\r")
     separator = None

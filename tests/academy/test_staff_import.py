@@ -13,7 +13,8 @@ from academy import views_staff
 from academy.errors import ValidationFailed
 from academy.models import AuditLogEntry, Department, Employee, JobRole, Role, Upload
 from academy.staff_import import apply_staff_import, preview_staff_file
-from academy.staff_import_files import clean_text, parse_date, read_table, sniff_separator
+from academy.staff_import_files import clean_text, parse_date, read_table
+from academy.textfiles import sniff_separator
 
 NOW = datetime(2024, 3, 15, 23, 30, tzinfo=UTC)  # already 16 March in Berlin
 TODAY = date(2024, 3, 16)
