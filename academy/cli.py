@@ -11,7 +11,7 @@ academy_cli = AppGroup("academy", help="Digitalakademie: demo data, imports, sch
 
 def init_app(app: Flask) -> None:
     # The modules below add their commands to ``academy_cli`` when imported.
-    from academy import demo, frameworks_cli, staff_import_cli  # noqa: F401
+    from academy import demo, frameworks_cli, scheduler, staff_import_cli  # noqa: F401
 
     app.cli.add_command(academy_cli)
 

@@ -163,6 +163,7 @@ def init_app(app: Flask) -> None:
         views_auth,
         views_core,
         views_frameworks,
+        views_notifications,
         views_org,
         views_staff,
     )
@@ -194,5 +195,6 @@ def init_app(app: Flask) -> None:
         views_org.bp,
         views_frameworks.bp,
         views_staff.bp,
+        views_notifications.bp,
     ):
         app.register_blueprint(bp)
