@@ -14,12 +14,18 @@ from academy.extensions import db
 _immediate: ContextVar[bool] = ContextVar("sqlite_begin_immediate", default=False)
 
 
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, issue BEGIN, so that SAVEPOINTs work
         # and a write transaction can take the lock up front (BEGIN IMMEDIATE).
         dbapi_connection.isolation_level = None
+        # SQLite's own lower() folds ASCII only; searches must find "Übersicht" for "übersicht".
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")

@@ -42,3 +42,9 @@ def test_sniff_separator_defaults_to_semicolon():
     assert sniff_separator("a;b,c;d") == ";"
     assert sniff_separator("abc") == ";"
     assert sniff_separator("a,b,c") == ","
+
+
+def test_database_lower_folds_umlauts(db):
+    from sqlalchemy import func, select
+
+    assert db.session.scalar(select(func.lower("ÜBERSICHT Straße"))) == "übersicht straße"
