@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from academy.extensions import db
 
@@ -49,25 +50,48 @@ def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
+_WRITE_TX = "academy.write_transaction"
+_FLUSHED_TX = "academy.flushed_transaction"
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_flush(session: Session, flush_context: Any) -> None:
+    session.info[_FLUSHED_TX] = session.get_transaction()
+
+
 def begin_write() -> None:
-    """Start the request's write transaction so that it cannot fail half-way under
-    concurrency.
+    """Make the request's transaction a write transaction that cannot fail half-way
+    under concurrency. Call it at the start of every service that writes; calling it
+    again in the same transaction does nothing.
 
     On SQLite a transaction that has read and then wants to write fails at once
-    (``database is locked`` / stale snapshot) when another writer got there first; so
-    the current read transaction is ended and a ``BEGIN IMMEDIATE`` one started, which
-    waits (busy_timeout) for the write lock instead. Call it before the first read of a
-    service that writes, with nothing unsaved in the session. On PostgreSQL nothing is
-    needed: row locks (``with_for_update``) and conditional updates serialise writers.
+    (``database is locked`` / stale snapshot) when another writer got there first; so a
+    transaction that has written nothing yet is ended and a ``BEGIN IMMEDIATE`` one
+    started, which waits (busy_timeout) for the write lock instead. A transaction that
+    already holds changes keeps them: they are flushed, which takes the write lock.
+    On PostgreSQL nothing is needed: row locks (``with_for_update``) and conditional
+    updates serialise writers.
     """
     if not is_sqlite():
         return
-    session = db.session
+    session = db.session()
     if not isinstance(session.get_bind(), Engine):
         return  # bound to a connection with an open outer transaction (the test fixture)
-    session.rollback()
-    token = _immediate.set(True)
-    try:
-        session.connection()
-    finally:
-        _immediate.reset(token)
+    current = session.get_transaction()
+    if current is not None and session.info.get(_WRITE_TX) is current:
+        return
+    if (
+        session.new
+        or session.dirty
+        or session.deleted
+        or (current is not None and session.info.get(_FLUSHED_TX) is current)
+    ):
+        session.flush()
+    else:
+        session.rollback()
+        token = _immediate.set(True)
+        try:
+            session.connection()
+        finally:
+            _immediate.reset(token)
+    session.info[_WRITE_TX] = session.get_transaction()
