@@ -76,7 +76,7 @@ def manage_sessions(course_id: int) -> str:
         page=page,
         counts=counts,
         now=utcnow(),
-        roster_url=lambda s: url_if("courses.session_detail", session_id=s.id),
+        roster_url=lambda s: url_if("courses.session_roster", session_id=s.id),
     )
 
 
@@ -180,7 +180,7 @@ def render_session(
         form=form or edit_form(session),
         capacity_form=capacity_form or CapacityForm(formdata=None, capacity=session.capacity),
         cancel_form=cancel_form or CancelSessionForm(formdata=None),
-        roster_url=url_if("courses.session_detail", session_id=session.id),
+        roster_url=url_if("courses.session_roster", session_id=session.id),
     )
     return html, status
 
