@@ -7,6 +7,7 @@ cancellation. A freed seat goes to the first person on the waiting list at once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -32,10 +33,32 @@ from courses.models import CourseSession, Enrolment, EnrolmentState
 CANCELLABLE = (EnrolmentState.PENDING, EnrolmentState.CONFIRMED, EnrolmentState.WAITLISTED)
 
 
+@dataclass(frozen=True)
+class CancelOption:
+    """What ``actor`` may do with an enrolment now (shown by pages, enforced by ``cancel``)."""
+
+    #: The actor may cancel this enrolment now.
+    allowed: bool
+    #: A confirmed place past its cancellation deadline: cancelling now counts as late.
+    late: bool
+
+
 def _hr_or_trainer(actor: User, session: CourseSession) -> bool:
     return has_role(actor, Role.HR) or (
         session.trainer_id is not None and session.trainer_id == actor.id
     )
+
+
+def cancel_option(actor: User, enrolment: Enrolment, now: datetime) -> CancelOption:
+    """May ``actor`` cancel ``enrolment`` now, and would it be late? The one rule that
+    both ``cancel`` and the pages use."""
+    if enrolment.state not in CANCELLABLE or not can(actor, "enrolment.cancel", enrolment):
+        return CancelOption(allowed=False, late=False)
+    late = (
+        enrolment.state == EnrolmentState.CONFIRMED
+        and now >= enrolment.session.cancellation_deadline
+    )
+    return CancelOption(allowed=not late or _hr_or_trainer(actor, enrolment.session), late=late)
 
 
 def cancel(
@@ -56,8 +79,9 @@ def cancel(
     if not can(actor, "enrolment.cancel", enrolment):
         raise PermissionDenied(N_("You may not cancel this enrolment."))
     held_seat = enrolment.state == EnrolmentState.CONFIRMED
-    late = held_seat and now >= session.cancellation_deadline
-    if late and not _hr_or_trainer(actor, session):
+    option = cancel_option(actor, enrolment, now)
+    late = option.late
+    if not option.allowed:
         raise PermissionDenied(
             N_(
                 "The cancellation deadline has passed. Only HR development or the trainer "

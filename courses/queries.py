@@ -134,6 +134,10 @@ def session_roster(session: CourseSession) -> Roster:
 # ---------------------------------------------------------------------------
 
 
+#: ``approval_inbox`` filter: requests someone approved (decided, not declined).
+APPROVED = "approved"
+
+
 def approval_inbox(
     user: User,
     state: str | None = EnrolmentState.PENDING.value,
@@ -142,12 +146,17 @@ def approval_inbox(
 ) -> Pagination:
     """Requests ``user`` decides on, as a ``db.paginate`` page: HR sees all, a
     department head those of their subtree (never their own). ``state`` filters
-    (default: pending; None: every state). Pending oldest first, others newest first."""
+    (default: pending; None: every state; ``APPROVED``: approved by someone, whatever
+    state they are in now). Pending oldest first, others newest first."""
     query = select(Enrolment).options(
         joinedload(Enrolment.employee).joinedload(Employee.department),
         joinedload(Enrolment.session).joinedload(CourseSession.course),
     )
-    if state is not None:
+    if state == APPROVED:
+        query = query.where(
+            Enrolment.decided_at.is_not(None), Enrolment.state != EnrolmentState.DECLINED.value
+        )
+    elif state is not None:
         query = query.where(Enrolment.state == state)
     if not has_role(user, Role.HR):
         scope = scope_department_ids(user) if has_role(user, Role.HEAD) else set()
@@ -161,6 +170,8 @@ def approval_inbox(
                 query = query.where(Enrolment.employee_id != user.employee_id)
     if state == EnrolmentState.PENDING.value:
         query = query.order_by(Enrolment.requested_at, Enrolment.id)
+    elif state == APPROVED:
+        query = query.order_by(Enrolment.decided_at.desc(), Enrolment.id.desc())
     else:
         query = query.order_by(Enrolment.updated_at.desc(), Enrolment.id.desc())
     return db.paginate(

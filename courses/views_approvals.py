@@ -4,30 +4,28 @@ and the requests already approved or declined."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, false, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 import courses.policy  # noqa: F401 - registers the actions before @requires
-from academy.auth.policy import authorize, has_role, requires, scope_department_ids
+from academy.auth.policy import authorize, requires
 from academy.clock import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.i18n import N_, translate
-from academy.models import Employee, Role, User
+from academy.models import Employee, User
 from academy.navigation import NavItem, add_nav
 from academy.urls import safe_next
 from courses import bp
 from courses.enrolment import approve, approve_many, decline
 from courses.forms_learning import DeclineForm
 from courses.models import CourseSession, Enrolment, EnrolmentState
-from courses.queries import approval_inbox, waitlist_position
+from courses.queries import APPROVED, approval_inbox, waitlist_position
 from courses.views_catalogue import page_number
 from courses.views_manage import show_error
 
@@ -45,37 +43,9 @@ TABS = {
 }
 
 
-def approved_query(user: User) -> Select[Any]:
-    """Requests approved by someone (decided and not declined; in whatever state they
-    are now), in the same scope as ``courses.queries.approval_inbox``, latest first."""
-    query = (
-        select(Enrolment)
-        .options(
-            joinedload(Enrolment.employee).joinedload(Employee.department),
-            joinedload(Enrolment.session).joinedload(CourseSession.course),
-        )
-        .where(
-            Enrolment.decided_at.is_not(None),
-            Enrolment.state != EnrolmentState.DECLINED.value,
-        )
-    )
-    if not has_role(user, Role.HR):
-        scope = scope_department_ids(user) if has_role(user, Role.HEAD) else set()
-        if not scope:
-            return query.where(false())
-        query = query.join(Employee, Employee.id == Enrolment.employee_id).where(
-            Employee.department_id.in_(scope)
-        )
-        if user.employee_id is not None:
-            query = query.where(Enrolment.employee_id != user.employee_id)
-    return query.order_by(Enrolment.decided_at.desc(), Enrolment.id.desc())
-
-
 def inbox_page(user: User, tab: str, page: int) -> Pagination:
-    if tab == "approved":
-        return db.paginate(approved_query(user), page=page, per_page=PER_PAGE, error_out=False)
-    state = EnrolmentState.DECLINED if tab == "declined" else EnrolmentState.PENDING
-    return approval_inbox(user, state.value, page, per_page=PER_PAGE)
+    states = {"approved": APPROVED, "declined": EnrolmentState.DECLINED.value}
+    return approval_inbox(user, states.get(tab, EnrolmentState.PENDING.value), page, PER_PAGE)
 
 
 def decider_names(enrolments: list[Enrolment]) -> dict[int, str]:

@@ -4,7 +4,6 @@ waiting-list places, history and teaching units per year; and cancelling an enro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -15,16 +14,16 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 import courses.policy  # noqa: F401 - registers the actions before @requires
-from academy.auth.policy import authorize, can, has_role, requires
+from academy.auth.policy import authorize, can, requires
 from academy.clock import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.i18n import N_
-from academy.models import Role, User
+from academy.models import User
 from academy.navigation import NavItem, add_nav
 from academy.urls import safe_next
 from courses import bp, queries
-from courses.cancellation import CANCELLABLE
+from courses.cancellation import cancel_option
 from courses.enrolment import approver_for, cancel
 from courses.forms_learning import CancelEnrolmentForm
 from courses.models import CourseSession, Enrolment, EnrolmentState
@@ -33,38 +32,6 @@ from courses.views_manage import show_error
 from courses.views_sessions import url_if
 
 add_nav(NavItem("courses.my_learning", N_("My learning"), "learning.view", "main", order=20))
-
-
-# ---------------------------------------------------------------------------
-# Who may cancel now (the answer the page shows; the service decides again)
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CancelOption:
-    #: The user may cancel this enrolment now.
-    allowed: bool
-    #: The cancellation deadline of a confirmed place has passed: it would be late.
-    late: bool
-
-
-def hr_or_trainer(user: User, session: CourseSession) -> bool:
-    return has_role(user, Role.HR) or (
-        session.trainer_id is not None and session.trainer_id == user.id
-    )
-
-
-def cancel_option(user: User, enrolment: Enrolment, now: datetime) -> CancelOption:
-    """Mirrors ``courses.cancellation.cancel``: a cancellable state, the policy's
-    ``enrolment.cancel``, and after the deadline of a confirmed place only HR or the
-    session's trainer."""
-    if enrolment.state not in CANCELLABLE or not can(user, "enrolment.cancel", enrolment):
-        return CancelOption(allowed=False, late=False)
-    late = (
-        enrolment.state == EnrolmentState.CONFIRMED
-        and now >= enrolment.session.cancellation_deadline
-    )
-    return CancelOption(allowed=not late or hr_or_trainer(user, enrolment.session), late=late)
 
 
 # ---------------------------------------------------------------------------
