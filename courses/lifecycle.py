@@ -22,7 +22,7 @@ from academy.database import begin_write
 from academy.extensions import db
 from academy.models import User
 from courses import notices
-from courses.models import CourseSession, Enrolment, EnrolmentState
+from courses.models import Course, CourseFormat, CourseSession, Enrolment, EnrolmentState
 from courses.signals import enrolment_changed
 
 #: ``transition(..., from_state=NEW)``: the enrolment has just been created.
@@ -166,9 +166,19 @@ def automatic_move_up_allowed(session: CourseSession, now: datetime) -> bool:
 
 
 def has_clash(employee_id: int, session: CourseSession, *, exclude_id: int | None = None) -> bool:
-    """Does the employee hold a confirmed place in another session at the same time?"""
-    other = select(Enrolment.id).join(CourseSession, CourseSession.id == Enrolment.session_id)
+    """Does the employee hold a confirmed place in another session at the same time?
+
+    Self-paced courses (e-learning over weeks) are learnt whenever it suits, so they
+    neither clash nor are clashed with."""
+    if session.course.format == CourseFormat.SELF_PACED.value:
+        return False
+    other = (
+        select(Enrolment.id)
+        .join(CourseSession, CourseSession.id == Enrolment.session_id)
+        .join(Course, Course.id == CourseSession.course_id)
+    )
     other = other.where(
+        Course.format != CourseFormat.SELF_PACED.value,
         Enrolment.employee_id == employee_id,
         Enrolment.state == EnrolmentState.CONFIRMED.value,
         CourseSession.id != session.id,

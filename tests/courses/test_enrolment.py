@@ -12,7 +12,7 @@ from academy.errors import Conflict, PermissionDenied, ValidationFailed
 from academy.models import Role
 from courses import eligibility
 from courses import enrolment as svc
-from courses.models import Enrolment, EnrolmentState
+from courses.models import CourseFormat, Enrolment, EnrolmentState
 from tests.courses import factories as cf
 from tests.courses.support import NOW, audit, head_of, hr, inbox, person, upcoming
 
@@ -557,3 +557,15 @@ def test_employee_without_account_gets_no_notification(db, make):
     session = upcoming()
     enrolment = svc.request_enrolment(hr(), emp, session, NOW)
     assert enrolment.state == EnrolmentState.CONFIRMED  # and nothing failed
+
+
+def test_self_paced_courses_never_clash(db, make):
+    emp, _ = person()
+    elearning = upcoming(cf.course(format=CourseFormat.SELF_PACED.value))
+    elearning.ends_at = elearning.starts_at + timedelta(weeks=6)
+    cf.enrolment(elearning, emp, state=EnrolmentState.CONFIRMED)
+    workshop = upcoming(starts_at=elearning.starts_at + timedelta(days=3))
+    assert svc.enrolment_blockers(emp, workshop, NOW) == []
+    cf.enrolment(workshop, emp, state=EnrolmentState.CONFIRMED)
+    another = upcoming(cf.course(format=CourseFormat.SELF_PACED.value))
+    assert svc.enrolment_blockers(emp, another, NOW) == []
