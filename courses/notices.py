@@ -101,6 +101,14 @@ SESSION_CANCELLED = Notice(
         "it. Reason: %(reason)s"
     ),
 )
+SESSION_CHANGED = Notice(
+    "session.changed",
+    N_("Session changed: %(course)s"),
+    N_(
+        "The session “%(course)s” you are enrolled in has been changed. It now takes "
+        "place on %(date)s. Location: %(place)s."
+    ),
+)
 EXPIRED = Notice(
     "enrolment.expired",
     N_("Request expired: %(course)s"),

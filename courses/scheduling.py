@@ -23,8 +23,9 @@ from academy.errors import Conflict, ValidationFailed
 from academy.extensions import db
 from academy.i18n import N_
 from academy.models import Role, RoleAssignment, User
+from courses import notices
 from courses.catalogue import apply_changes, jsonable
-from courses.models import Course, CourseFormat, CourseSession
+from courses.models import ACTIVE_STATES, Course, CourseFormat, CourseSession, Enrolment
 
 #: Defaults for a new session's deadlines, counted back from its start.
 ENROLMENT_DEADLINE_BEFORE = timedelta(days=7)
@@ -231,7 +232,32 @@ def update_session(
         db.session.flush()
         record(actor, "session.updated", "course_session", session.id, details=changes, now=now)
         db.session.flush()
+        if changes.keys() & NOTIFIED_FIELDS:
+            _tell_participants(session, now)
     return session
+
+
+#: Changes the people enrolled in a session are told about.
+NOTIFIED_FIELDS = {"starts_at", "ends_at", "location", "online_url"}
+
+
+def _tell_participants(session: CourseSession, now: datetime) -> None:
+    """Tell everyone holding or waiting for a place that date or place changed."""
+    employee_ids = db.session.scalars(
+        select(Enrolment.employee_id).where(
+            Enrolment.session_id == session.id, Enrolment.state.in_(ACTIVE_STATES)
+        )
+    ).all()
+    accounts = notices.accounts_for(employee_ids)
+    params = notices.session_params(session)
+    for employee_id in employee_ids:
+        notices.send(
+            accounts.get(employee_id),
+            notices.SESSION_CHANGED,
+            params,
+            now,
+            notices.learning_link(session.course_id),
+        )
 
 
 def set_capacity(actor: User, session: CourseSession, capacity: int, now: datetime) -> None:

@@ -546,3 +546,22 @@ def test_capacity_change_goes_through_the_enrolment_service(db):
     session.min_participants = 2
     below_minimum = error_of(set_capacity, actor, session, 1, NOW)
     assert below_minimum.field == "min_participants"
+
+
+def test_participants_are_told_when_date_or_place_change(db):
+    from academy.models import Notification
+
+    actor = hr_user()
+    session = create_session(actor, cf.course("Datenkompetenz"), session_data(), NOW)
+    member = factories.user()
+    cf.enrolment(session, member.employee, state=EnrolmentState.CONFIRMED)
+    cf.enrolment(session, state=EnrolmentState.CANCELLED)
+
+    def told() -> list[str]:
+        rows = db.session.scalars(select(Notification).where(Notification.user_id == member.id))
+        return [n.kind for n in rows]
+
+    update_session(actor, session, session_data(min_participants=3), NOW)
+    assert told() == []  # not every change concerns the participants
+    update_session(actor, session, session_data(location="Bürgeramt Süd"), NOW)
+    assert told() == ["session.changed"]
