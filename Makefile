@@ -65,6 +65,7 @@ test: install services lint
 	[ "$$sqlite" = 0 ] && [ "$$postgres" = 0 ]
 
 bench: install
+	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.staff_import
 	$(BIN)/python -m bench.demo
 
