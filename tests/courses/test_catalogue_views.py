@@ -25,6 +25,12 @@ from tests import factories
 from tests.courses import factories as cf
 from tests.querycount import count_queries
 
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """These tests read the English source messages (German is checked elsewhere)."""
+    client.set_cookie("da_lang", "en")
+
 HR_PAGES = [
     "/kurse/verwaltung",
     "/kurse/verwaltung/neu",
@@ -147,6 +153,7 @@ def course_form(category_id: int, **changes: str | list[str]) -> dict[str, objec
 
 
 def test_hr_creates_a_course_with_outcomes_and_prerequisites(client, login_as):
+    client.set_cookie("da_lang", "de")  # German number and date formats
     actor = login_as(Role.HR)
     comps = framework()
     cat = cf.category("Datenkompetenz")
@@ -323,6 +330,7 @@ def session_form(**changes: str) -> dict[str, str]:
 
 
 def test_hr_creates_a_session_in_berlin_time(client, login_as):
+    client.set_cookie("da_lang", "de")  # German number and date formats
     login_as(Role.HR)
     trainer = factories.user(Role.TRAINER, with_employee=False)
     course = cf.course()
