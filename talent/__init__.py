@@ -8,4 +8,6 @@ bp = Blueprint("talent", __name__, url_prefix="/talente", template_folder="templ
 
 
 def init_app(app: Flask) -> None:
+    from talent import models  # noqa: F401 - tables for Alembic
+
     app.register_blueprint(bp)
