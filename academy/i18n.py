@@ -51,3 +51,13 @@ def fmt_number(value: float | int | Decimal | None, digits: int | None = None) -
     if digits is not None:
         return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
     return format_decimal(value)
+
+
+def localized_attr(obj: object, attr: str) -> str:
+    """``obj.<attr>_<language>`` in the current language, German as the fallback
+    (for data kept in both languages, e.g. competence names)."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    language = locale.language if locale else "de"
+    return getattr(obj, f"{attr}_{language}", None) or getattr(obj, f"{attr}_de", "") or ""

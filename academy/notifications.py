@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from typing import Literal
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
@@ -29,6 +29,7 @@ __all__ = [
     "notify",
     "recipient_locale",
     "register_tick_step",
+    "remember_unread_count",
     "unread_count",
 ]
 
@@ -123,6 +124,7 @@ def notify(
     )
     db.session.add(notification)
     db.session.flush()
+    _forget_unread_count(user.id)
     if mail_body is not None:
         db.session.add(
             OutboxMessage(
@@ -151,11 +153,33 @@ def mark_read(user: User, ids: Collection[int] | Literal["all"], now: datetime) 
             return 0
         stmt = stmt.where(Notification.id.in_(wanted))
     result = db.session.execute(stmt.values(read_at=now))
+    _forget_unread_count(user.id)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+#: Unread counts known in this request, by user id (``flask.g``; never across requests).
+_UNREAD_KEY = "academy_unread_counts"
+
+
+def remember_unread_count(user_id: int, count: int) -> None:
+    """Keep the count the login loader read with the account, for this request only;
+    ``notify`` and ``mark_read`` forget it when they change the person's list."""
+    if has_request_context():
+        g.setdefault(_UNREAD_KEY, {})[user_id] = count
+
+
+def _forget_unread_count(user_id: int) -> None:
+    if has_request_context():
+        g.get(_UNREAD_KEY, {}).pop(user_id, None)
+
+
 def unread_count(user: User) -> int:
-    """Unread notifications of ``user`` (one indexed count, for the navigation bar)."""
+    """Unread notifications of ``user`` (one indexed count, for the navigation bar;
+    none when the login loader already read it in this request)."""
+    if has_request_context():
+        known = g.get(_UNREAD_KEY)
+        if known and user.id in known:
+            return known[user.id]
     return int(
         db.session.scalar(
             select(func.count())

@@ -3,24 +3,31 @@ template helpers and the core blueprints."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from babel import support
 from flask import Flask, render_template, request, session
-from flask_babel import gettext
+from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
+from wtforms.i18n import messages_path
 
 from academy.auth.policy import can, current_roles
 from academy.auth.sessions import load_session_user
 from academy.clock import utcnow
 from academy.errors import DomainError
 from academy.extensions import login_manager
-from academy.i18n import N_, fmt_date, fmt_datetime, fmt_number, translate
+from academy.i18n import N_, fmt_date, fmt_datetime, fmt_number, localized_attr, translate
 from academy.models import User
 from academy.models.accounts import ROLE_LABELS
 from academy.navigation import nav_for
+from academy.notifications import remember_unread_count
 
 CSP = "; ".join(
     [
@@ -54,7 +61,10 @@ def _security_headers(response: Response) -> Response:
 
 
 def _load_user(token: str) -> User | None:
-    return load_session_user(token, now=utcnow())
+    user = load_session_user(token, now=utcnow())
+    if user is not None:
+        remember_unread_count(user.id, user.unread_at_load)
+    return user
 
 
 def _wants_json() -> bool:
@@ -126,14 +136,82 @@ def _handle_500(error: Exception) -> Any:
 
 
 def _template_context() -> dict[str, Any]:
-    user = current_user if current_user.is_authenticated else None
+    user = current_user._get_current_object()
+    if user is None or not user.is_authenticated:
+        user = None
     return {
         "nav": nav_for(user) if user else {},
         "roles": current_roles() if user else set(),
-        "can": lambda action, target=None: can(current_user, action, target),
+        "can": lambda action, target=None: can(user, action, target),
         "org_name": _config("ORG_NAME"),
         "locale": _locale(),
+        **_gettext_callables(),
     }
+
+
+def _gettext_callables() -> dict[str, Any]:
+    """``_``, ``gettext``, ``ngettext`` … for one rendering, bound to the translations of
+    the current locale (looked up once here instead of at every call, as Flask-Babel's
+    globals do). Same behaviour as Jinja's new-style gettext: the result is escaped in
+    autoescaped templates and always used as a %-format string with the keyword
+    arguments (``num`` included for the plural forms). They take the evaluation context,
+    not the whole context, so a call in a loop does not copy the loop's variables."""
+    translations = get_translations()
+    ugettext, ungettext = translations.ugettext, translations.ungettext
+    upgettext, unpgettext = translations.upgettext, translations.unpgettext
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+        return _format(eval_ctx, ugettext(string), variables)
+
+    @pass_eval_context
+    def ngettext(
+        eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any
+    ) -> str:
+        variables.setdefault("num", num)
+        return _format(eval_ctx, ungettext(singular, plural, num), variables)
+
+    @pass_eval_context
+    def pgettext(eval_ctx: EvalContext, ctx: str, string: str, /, **variables: Any) -> str:
+        variables.setdefault("context", ctx)
+        return _format(eval_ctx, upgettext(ctx, string), variables)
+
+    @pass_eval_context
+    def npgettext(
+        eval_ctx: EvalContext, ctx: str, singular: str, plural: str, num: int, /, **variables: Any
+    ) -> str:
+        variables.setdefault("context", ctx)
+        variables.setdefault("num", num)
+        return _format(eval_ctx, unpgettext(ctx, singular, plural, num), variables)
+
+    return {
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": ngettext,
+        "pgettext": pgettext,
+        "npgettext": npgettext,
+    }
+
+
+def _format(eval_ctx: EvalContext, message: str, variables: dict[str, Any]) -> str:
+    # A translation is trusted like template source (as in Jinja's i18n extension): it
+    # is escaped for HTML only through ``%``, which escapes the variables.
+    if eval_ctx.autoescape:
+        message = Markup(message)  # noqa: S704
+    return message % variables
+
+
+#: Languages whose numbers below 1,000 are written as plain ASCII digits (no grouping).
+_PLAIN_SMALL_NUMBERS = frozenset({"de", "en"})
+
+
+def _number(value: Any, digits: int | None = None) -> str:
+    """The ``number`` filter: ``fmt_number``, with a shortcut for the many small whole
+    numbers in tables (counts, teaching units) that look the same in German and English."""
+    small = digits is None and type(value) is int and -1000 < value < 1000
+    if small and _locale() in _PLAIN_SMALL_NUMBERS:
+        return str(value)
+    return fmt_number(value, digits)
 
 
 def _config(key: str) -> Any:
@@ -143,15 +221,40 @@ def _config(key: str) -> Any:
 
 
 def _locale() -> str:
-    from flask_babel import get_locale
-
     loc = get_locale()
     return loc.language if loc else "de"
 
 
 def _renew_session_cookie() -> None:
     # Flask-Login keeps only the session token; make the cookie expire with the session.
-    session.permanent = True
+    # (Flask renews a permanent session's cookie on every response by itself.)
+    if not session.permanent:
+        session.permanent = True
+
+
+@cache
+def _wtforms_catalog(locale: str) -> support.NullTranslations:
+    """WTForms' own messages in one language: a file of the installed package, read once
+    per language and process (Flask-WTF reads it again for every request with a form)."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsTranslations:
+    """What Flask-WTF looks for on the request (``request.wtforms_translations``): the
+    catalogue of the language current when a message is translated."""
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalog(str(get_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalog(str(get_locale())).ungettext(singular, plural, n)
+
+
+_WTFORMS_TRANSLATIONS = _WTFormsTranslations()
+
+
+def _offer_wtforms_translations() -> None:
+    request.wtforms_translations = _WTFORMS_TRANSLATIONS  # type: ignore[attr-defined]
 
 
 def init_app(app: Flask) -> None:
@@ -178,14 +281,17 @@ def init_app(app: Flask) -> None:
 
     app.after_request(_security_headers)
     app.before_request(_renew_session_cookie)
+    if app.config.get("WTF_I18N_ENABLED", True):
+        app.before_request(_offer_wtforms_translations)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(DomainError, _handle_domain_error)
     if not app.debug and not app.testing:
         app.register_error_handler(Exception, _handle_500)
     app.context_processor(_template_context)
-    app.jinja_env.filters.update(date=fmt_date, datetime=fmt_datetime, number=fmt_number)
+    app.jinja_env.filters.update(date=fmt_date, datetime=fmt_datetime, number=_number)
     app.jinja_env.globals["translate"] = translate
+    app.jinja_env.globals["localized_attr"] = localized_attr
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
 
     for bp in (

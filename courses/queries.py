@@ -7,10 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache, lru_cache
+from typing import Any
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from academy.auth.policy import has_role, scope_department_ids
@@ -47,14 +49,10 @@ def _values(states: Iterable[EnrolmentState]) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
-def waitlist_positions(enrolments: Iterable[Enrolment]) -> dict[int, int]:
-    """1-based waiting-list positions of the waitlisted ones among ``enrolments`` (by
-    enrolment id), in one query: people ahead are those with a lower rank (then id)."""
-    ids = [e.id for e in enrolments if e.state == EnrolmentState.WAITLISTED]
-    if not ids:
-        return {}
+@cache
+def _waitlist_positions_statement() -> Select[tuple[int, int]]:
     me, ahead = aliased(Enrolment), aliased(Enrolment)
-    rows = db.session.execute(
+    return (
         select(me.id, func.count(ahead.id))
         .join(
             ahead,
@@ -67,9 +65,18 @@ def waitlist_positions(enrolments: Iterable[Enrolment]) -> dict[int, int]:
                 ),
             ),
         )
-        .where(me.id.in_(ids))
+        .where(me.id.in_(bindparam("ids", expanding=True)))
         .group_by(me.id)
     )
+
+
+def waitlist_positions(enrolments: Iterable[Enrolment]) -> dict[int, int]:
+    """1-based waiting-list positions of the waitlisted ones among ``enrolments`` (by
+    enrolment id), in one query: people ahead are those with a lower rank (then id)."""
+    ids = [e.id for e in enrolments if e.state == EnrolmentState.WAITLISTED]
+    if not ids:
+        return {}
+    rows = db.session.execute(_waitlist_positions_statement(), {"ids": ids})
     return {enrolment_id: int(count) for enrolment_id, count in rows}
 
 
@@ -138,6 +145,72 @@ def session_roster(session: CourseSession) -> Roster:
 APPROVED = "approved"
 
 
+class StatementPage(Pagination):
+    """Flask-SQLAlchemy's pagination (what the ``pagination`` macro reads) over two
+    prepared statements run with ``params``: ``items_statement`` (with ``limit`` and
+    ``offset`` parameters besides) and ``count_statement``. Unlike ``db.paginate`` it
+    does not build new statements for every page."""
+
+    def _query_items(self) -> list[Any]:
+        params = {
+            **self._query_args["params"],
+            "limit": self.per_page,
+            "offset": self._query_offset,
+        }
+        return list(db.session.scalars(self._query_args["items_statement"], params))
+
+    def _query_count(self) -> int:
+        statement = self._query_args["count_statement"]
+        return int(db.session.scalar(statement, self._query_args["params"]) or 0)
+
+
+@dataclass(frozen=True)
+class _InboxShape:
+    """Which conditions an inbox page has (their values are parameters)."""
+
+    state: str | None
+    #: Only requests from the decider's department subtree (a head; HR sees all) …
+    scoped: bool
+    #: … and not the decider's own.
+    not_own: bool
+
+
+@lru_cache(maxsize=32)
+def _inbox_statements(shape: _InboxShape) -> tuple[Select[Any], Select[Any]]:
+    """The inbox page (with employee, department, session and course) and its count,
+    built once per shape; the values are parameters."""
+    query = select(Enrolment)
+    if shape.state == APPROVED:
+        query = query.where(
+            Enrolment.decided_at.is_not(None), Enrolment.state != EnrolmentState.DECLINED.value
+        )
+    elif shape.state is not None:
+        query = query.where(Enrolment.state == shape.state)
+    if shape.scoped:
+        query = query.join(Employee, Employee.id == Enrolment.employee_id).where(
+            Employee.department_id.in_(bindparam("departments", expanding=True))
+        )
+        if shape.not_own:
+            query = query.where(Enrolment.employee_id != bindparam("own_employee_id"))
+    if shape.state == EnrolmentState.PENDING.value:
+        order = (Enrolment.requested_at, Enrolment.id)
+    elif shape.state == APPROVED:
+        order = (Enrolment.decided_at.desc(), Enrolment.id.desc())
+    else:
+        order = (Enrolment.updated_at.desc(), Enrolment.id.desc())
+    items = (
+        query.options(
+            joinedload(Enrolment.employee).joinedload(Employee.department),
+            joinedload(Enrolment.session).joinedload(CourseSession.course),
+        )
+        .order_by(*order)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+    count = select(func.count()).select_from(query.with_only_columns(Enrolment.id).subquery())
+    return items, count
+
+
 def approval_inbox(
     user: User,
     state: str | None = EnrolmentState.PENDING.value,
@@ -148,37 +221,22 @@ def approval_inbox(
     department head those of their subtree (never their own). ``state`` filters
     (default: pending; None: every state; ``APPROVED``: approved by someone, whatever
     state they are in now). Pending oldest first, others newest first."""
-    query = select(Enrolment).options(
-        joinedload(Enrolment.employee).joinedload(Employee.department),
-        joinedload(Enrolment.session).joinedload(CourseSession.course),
-    )
-    if state == APPROVED:
-        query = query.where(
-            Enrolment.decided_at.is_not(None), Enrolment.state != EnrolmentState.DECLINED.value
-        )
-    elif state is not None:
-        query = query.where(Enrolment.state == state)
-    if not has_role(user, Role.HR):
+    params: dict[str, Any] = {}
+    scoped = not has_role(user, Role.HR)
+    if scoped:
         scope = scope_department_ids(user) if has_role(user, Role.HEAD) else set()
-        if not scope:
-            query = query.where(false())
-        else:
-            query = query.join(Employee, Employee.id == Enrolment.employee_id).where(
-                Employee.department_id.in_(scope)
-            )
-            if user.employee_id is not None:
-                query = query.where(Enrolment.employee_id != user.employee_id)
-    if state == EnrolmentState.PENDING.value:
-        query = query.order_by(Enrolment.requested_at, Enrolment.id)
-    elif state == APPROVED:
-        query = query.order_by(Enrolment.decided_at.desc(), Enrolment.id.desc())
-    else:
-        query = query.order_by(Enrolment.updated_at.desc(), Enrolment.id.desc())
-    return db.paginate(
-        query,
+        params["departments"] = sorted(scope)  # an empty list matches nothing
+        params["own_employee_id"] = user.employee_id
+    shape = _InboxShape(state, scoped, scoped and user.employee_id is not None)
+    items, count = _inbox_statements(shape)
+    return StatementPage(
         page=page,
         per_page=per_page or current_app.config.get("PAGE_SIZE", 25),
+        max_per_page=None,
         error_out=False,
+        items_statement=items,
+        count_statement=count,
+        params=params,
     )
 
 
@@ -202,17 +260,24 @@ class LearningRecord:
     ue_per_year: dict[int, int] = field(default_factory=dict)
 
 
+@cache
+def _learning_statement() -> Select[tuple[Enrolment]]:
+    session = joinedload(Enrolment.session)
+    return (
+        select(Enrolment)
+        .where(Enrolment.employee_id == bindparam("employee_id"))
+        .options(
+            session.joinedload(CourseSession.course),
+            # the trainer's account without its roles (nobody asks for them here)
+            session.joinedload(CourseSession.trainer).lazyload(User.role_assignments),
+        )
+    )
+
+
 def my_learning(employee: Employee, now: datetime) -> LearningRecord:
     """The employee's own learning record, in two queries: every enrolment with its
     session and course, and the waiting-list positions."""
-    enrolments = db.session.scalars(
-        select(Enrolment)
-        .where(Enrolment.employee_id == employee.id)
-        .options(
-            joinedload(Enrolment.session).joinedload(CourseSession.course),
-            joinedload(Enrolment.session).joinedload(CourseSession.trainer),
-        )
-    ).all()
+    enrolments = db.session.scalars(_learning_statement(), {"employee_id": employee.id}).all()
     record = LearningRecord()
     waiting: list[Enrolment] = []
     ue: dict[int, int] = defaultdict(int)

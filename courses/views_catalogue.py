@@ -4,20 +4,24 @@ as an exception with a recorded reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+from babel import dates
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_time, get_locale, gettext
+from flask_babel import get_locale, get_timezone, get_translations, gettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 import courses.policy  # noqa: F401 - registers the catalogue and enrolment actions
 from academy.account_admin import find_employee
 from academy.auth.policy import can, requires
-from academy.clock import to_berlin, utcnow
+from academy.clock import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.i18n import N_, translate
@@ -40,7 +44,7 @@ from courses.models import (
     EnrolmentState,
 )
 from courses.queries import waitlist_position
-from courses.search import CatalogueFilters, search_catalogue
+from courses.search import CatalogueEntry, CatalogueFilters, search_catalogue
 
 add_nav(NavItem("courses.catalogue", N_("Course catalogue"), "catalogue.view", "main", order=10))
 
@@ -57,24 +61,63 @@ def locale_code() -> str:
     return loc.language if loc else "de"
 
 
+def berlin_formatters() -> tuple[Callable[[datetime | None], str], Callable[[Any], str]]:
+    """``moment`` and ``when`` bound to the current locale and time zone (Europe/Berlin):
+    made once per rendering, as they are shown in every row of several lists (and the
+    same session or time often in several rows: each text is made once per rendering).
+    Babel with the locale's patterns gives the same text as Flask-Babel's
+    ``format_date`` / ``format_time`` / ``format_datetime``, without looking up the
+    locale at every call."""
+    locale, tz = get_locale(), get_timezone()
+    date_formats, time_formats = locale.date_formats, locale.time_formats
+    point = dates.parse_pattern(f"{date_formats['medium'].pattern} {time_formats['short'].pattern}")
+    short_time = dates.parse_pattern(time_formats["short"].pattern)
+    full_date = dates.parse_pattern(date_formats["full"].pattern)
+    seen: dict[Any, str] = {}
+
+    def moment(value: datetime | None) -> str:
+        """A point in time in Europe/Berlin, e.g. "05.03.2025 09:00"."""
+        if value is None:
+            return "–"
+        text = seen.get(value)
+        if text is None:
+            text = seen[value] = point.apply(value.astimezone(tz), locale)
+        return text
+
+    def when(session: CourseSession) -> str:
+        """A session's dates in Europe/Berlin: one day with its hours, or from – until."""
+        key = (session.starts_at, session.ends_at)
+        text = seen.get(key)
+        if text is None:
+            start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+            text = seen[key] = _when(start, end)
+        return text
+
+    def _when(start: datetime, end: datetime) -> str:
+        if start.date() == end.date():
+            hours = f"{short_time.apply(start, locale)}–{short_time.apply(end, locale)}"
+            return f"{full_date.apply(start, locale)}, {hours}"
+        return (
+            f"{dates.format_datetime(start, 'short', locale=locale)} – "
+            f"{dates.format_datetime(end, 'short', locale=locale)}"
+        )
+
+    return moment, when
+
+
 def moment(value: datetime | None) -> str:
     """A point in time in Europe/Berlin, e.g. "05.03.2025 09:00"."""
-    if value is None:
-        return "–"
-    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+    return berlin_formatters()[0](value)
 
 
 def when(session: CourseSession) -> str:
     """A session's dates in Europe/Berlin: one day with its hours, or from – until."""
-    start, end = session.starts_at, session.ends_at
-    if to_berlin(start).date() == to_berlin(end).date():
-        hours = f"{format_time(start, 'short')}–{format_time(end, 'short')}"
-        return f"{format_date(start, 'full')}, {hours}"
-    return f"{format_datetime(start, 'short')} – {format_datetime(end, 'short')}"
+    return berlin_formatters()[1](session)
 
 
 @bp.context_processor
 def _catalogue_helpers() -> dict[str, Any]:
+    moment, when = berlin_formatters()
     return {
         "catalogue_labels": {
             "format": FORMAT_LABELS,
@@ -99,25 +142,91 @@ def valid(field: Any) -> Any:
 
 
 def all_categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+    return list(db.session.scalars(_categories_statement()))
 
 
 def competences_in_catalogue() -> list[Competence]:
     """Competences that some course in the catalogue leads to, by framework and order."""
+    return list(db.session.scalars(_competences_statement()))
+
+
+# The filter form's two statements never change: built once (structure only, no data).
+
+
+@cache
+def _categories_statement() -> Select[tuple[Category]]:
+    return select(Category).order_by(Category.position, Category.name)
+
+
+@cache
+def _competences_statement() -> Select[tuple[Competence]]:
     used = select(CourseOutcome.competence_id).join(Course).where(Course.archived.is_(False))
-    return list(
-        db.session.scalars(
-            select(Competence)
-            .options(joinedload(Competence.framework))
-            .where(Competence.id.in_(used))
-            .order_by(Competence.framework_id, Competence.area_id, Competence.position)
-        )
+    return (
+        select(Competence)
+        .options(joinedload(Competence.framework))
+        .where(Competence.id.in_(used))
+        .order_by(Competence.framework_id, Competence.area_id, Competence.position)
     )
 
 
 # ---------------------------------------------------------------------------
 # Search
 # ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueRow:
+    """A line of the catalogue table with its texts ready in the reader's language (the
+    table is the busiest part of the busiest page: one pass in Python instead of a
+    dozen template calls per line)."""
+
+    course: Course
+    url: str
+    #: The competences the course leads to, comma-separated ("" when none).
+    competences: str
+    format: str
+    level: str
+    #: The next session's start ("05.03.2025 09:00"); None: no date yet.
+    next_start: str | None
+    #: Free seats ("3 seats left" / "Full – waiting list"); None: no session.
+    seats: str | None
+
+
+def catalogue_rows(entries: list[CatalogueEntry]) -> list[CatalogueRow]:
+    translations = get_translations()
+    ugettext, ungettext = translations.ugettext, translations.ungettext
+    english = locale_code() == "en"
+    moment = berlin_formatters()[0]
+    formats = {value: ugettext(label) for value, label in FORMAT_LABELS.items()}
+    levels = {value: ugettext(label) for value, label in LEVEL_LABELS.items()}
+    full = ugettext("Full – waiting list")
+    rows = []
+    for entry in entries:
+        course, session = entry.course, entry.next_session
+        names = [
+            (o.competence.name_en if english else None) or o.competence.name_de
+            for o in entry.outcomes
+        ]
+        seats = None
+        if session is not None:
+            left = session.seats_left
+            seats = (
+                ungettext("%(num)s seat left", "%(num)s seats left", left) % {"num": left}
+                if left
+                else full
+            )
+        rows.append(
+            CatalogueRow(
+                course=course,
+                url=url_for("courses.course", course_id=course.id),
+                competences=", ".join(names),
+                format=formats[course.format],
+                level=levels[course.level],
+                next_start=moment(session.starts_at) if session is not None else None,
+                seats=seats,
+            )
+        )
+    return rows
 
 
 @bp.get("")
@@ -138,7 +247,9 @@ def catalogue() -> str:
         free_seats=bool(form.free_seats.data),
     )
     result = search_catalogue(filters, now=utcnow(), page=page_number())
-    return render_template("courses/catalogue.html", form=form, result=result)
+    return render_template(
+        "courses/catalogue.html", form=form, result=result, rows=catalogue_rows(result.entries)
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -5,11 +5,12 @@ waiting-list places, history and teaching units per year; and cancelling an enro
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
@@ -19,7 +20,7 @@ from academy.clock import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.i18n import N_
-from academy.models import User
+from academy.models import Employee, User
 from academy.navigation import NavItem, add_nav
 from academy.urls import safe_next
 from courses import bp, queries
@@ -39,11 +40,24 @@ add_nav(NavItem("courses.my_learning", N_("My learning"), "learning.view", "main
 # ---------------------------------------------------------------------------
 
 
+@cache
+def _employee_statement() -> Select[tuple[Employee]]:
+    return (
+        select(Employee)
+        .options(joinedload(Employee.department))
+        .where(Employee.id == bindparam("employee_id"))
+    )
+
+
 @bp.get("/meine")
 @requires("learning.view")
 def my_learning() -> str:
     user: User = current_user._get_current_object()
-    employee = user.employee
+    if user.employee_id is None:
+        abort(403)
+    # The person with their department in one statement (the approver is looked up
+    # from the department).
+    employee = db.session.scalar(_employee_statement(), {"employee_id": user.employee_id})
     if employee is None:
         abort(403)
     now = utcnow()

@@ -10,12 +10,13 @@ Feature packages add their own actions with ``register_rule`` in their ``init_ap
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar
 
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import aliased
 
 from academy.extensions import db
 from academy.models import Department, Employee, Role, User
@@ -42,22 +43,41 @@ def headed_department_ids(user: User) -> list[int]:
     return ids
 
 
+def remember_headed_department_ids(user: User, ids: list[int]) -> None:
+    """Set what ``headed_department_ids`` answers for this freshly loaded user (the login
+    loader reads it with the account); the subtree is worked out again when needed."""
+    user._headed_department_ids = list(ids)
+    user._scope_department_ids = None
+
+
+def forget_headed_department_ids(user: User) -> None:
+    user._headed_department_ids = None
+    user._scope_department_ids = None
+
+
 def scope_department_ids(user: User) -> set[int]:
-    """All departments in the subtrees this user heads (cached on the user)."""
+    """All departments in the subtrees this user heads (cached on the user), in one
+    statement: every department whose path starts with the path of one they head."""
     cached = getattr(user, "_scope_department_ids", None)
     if cached is not None:
         return cached
-    roots = headed_department_ids(user)
     scope: set[int] = set()
-    if roots:
-        paths = db.session.scalars(select(Department.path).where(Department.id.in_(roots))).all()
-        scope = set(
-            db.session.scalars(
-                select(Department.id).where(or_(*[Department.path.startswith(p) for p in paths]))
-            )
-        )
+    known = getattr(user, "_headed_department_ids", None)
+    if user.employee_id is not None and (known is None or known):
+        scope = set(db.session.scalars(_scope_statement(), {"employee_id": user.employee_id}))
     user._scope_department_ids = scope
     return scope
+
+
+@cache
+def _scope_statement() -> Select[tuple[int]]:
+    """Built once (structure only): departments below one headed by ``employee_id``."""
+    root = aliased(Department)
+    return (
+        select(Department.id)
+        .join(root, Department.path.startswith(root.path))
+        .where(root.head_id == bindparam("employee_id"))
+    )
 
 
 def roles_of(user: User | None) -> set[Role]:
@@ -161,11 +181,12 @@ def requires(action: str) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.is_authenticated:
+            user = current_user._get_current_object()
+            if user is None or not user.is_authenticated:
                 from academy.extensions import login_manager
 
                 return login_manager.unauthorized()
-            if not can(current_user, action):
+            if not can(user, action):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -10,15 +10,19 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
+from sqlalchemy.orm import joinedload
 
 from academy.audit import record
 from academy.auth.passwords import hash_password, needs_rehash, verify_password
+from academy.auth.policy import forget_headed_department_ids, remember_headed_department_ids
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.i18n import N_
-from academy.models import LoginAttempt, User, UserSession
+from academy.models import Department, LoginAttempt, Notification, User, UserSession
 
 
 class LoginThrottled(DomainError):
@@ -117,17 +121,55 @@ def start_session(
     return token
 
 
-def load_session_user(token: str, *, now: datetime) -> User | None:
-    """The user of a live session token, or None (expired, logged out, deactivated)."""
-    row = db.session.execute(
-        select(User, UserSession.id)
+@cache
+def _session_user_statement() -> Select[Any]:
+    """The statement of ``load_session_user``, built once (it only has parameters)."""
+    headed = select(Department.id).where(Department.head_id == User.employee_id)
+    first_headed = headed.with_only_columns(func.min(Department.id)).scalar_subquery()
+    last_headed = headed.with_only_columns(func.max(Department.id)).scalar_subquery()
+    unread = (
+        select(func.count(Notification.id))
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+    return (
+        select(User, first_headed, last_headed, unread)
         .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == _token_hash(token), UserSession.expires_at > now)
-    ).first()
+        .options(joinedload(User.role_assignments))
+        .where(
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.expires_at > bindparam("now"),
+        )
+    )
+
+
+def load_session_user(token: str, *, now: datetime) -> User | None:
+    """The user of a live session token, or None (expired, logged out, deactivated).
+
+    Every request starts here, so one statement loads what every page needs about the
+    account: the user, their role assignments, whether they head a department (for the
+    policy; see ``remember_headed_department_ids``) and their number of unread
+    notifications (for the navigation badge, kept as ``user.unread_at_load``; the web
+    layer hands it to ``academy.notifications.remember_unread_count``).
+    """
+    row = (
+        db.session.execute(
+            _session_user_statement(), {"token_hash": _token_hash(token), "now": now}
+        )
+        .unique()
+        .first()
+    )
     if row is None or not row[0].active:
         return None
-    user = row[0]
+    user, first, last, unread_count = row
     user.session_token = token
+    if first is None:
+        remember_headed_department_ids(user, [])
+    elif first == last:
+        remember_headed_department_ids(user, [first])
+    else:  # several departments: the policy asks for them when it needs them
+        forget_headed_department_ids(user)
+    user.unread_at_load = int(unread_count or 0)
     return user
 
 

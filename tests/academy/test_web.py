@@ -99,3 +99,18 @@ def test_start_page_german(client, login_as):
     login_as(Role.HR)
     html = client.get("/").get_data(as_text=True)
     assert "Willkommen" in html and "Personalentwicklung" in html
+
+
+def test_localized_names_follow_the_language(client, login_as, db):
+    from academy.frameworks import load_default_frameworks
+    from academy.models import Framework
+
+    load_default_frameworks()
+    db.session.commit()
+    login_as()
+    framework = db.session.query(Framework).filter_by(code="DIGCOMP-2.2").one()
+    german = client.get(f"/kompetenzrahmen/{framework.id}").get_data(as_text=True)
+    assert "Sicherheit" in german
+    client.post("/sprache", data={"lang": "en"})
+    english = client.get(f"/kompetenzrahmen/{framework.id}").get_data(as_text=True)
+    assert "Safety" in english

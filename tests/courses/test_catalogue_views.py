@@ -31,6 +31,7 @@ def english(client):
     """These tests read the English source messages (German is checked elsewhere)."""
     client.set_cookie("da_lang", "en")
 
+
 HR_PAGES = [
     "/kurse/verwaltung",
     "/kurse/verwaltung/neu",
@@ -452,6 +453,7 @@ def test_catalogue_page_query_count_is_constant(client, login_as):
 
 
 def test_course_page_shows_enrol_button_or_reason(client, login_as):
+    client.set_cookie("da_lang", "de")  # competence names in German
     account = login_as(Role.EMPLOYEE)
     comps = framework()
     basics = cf.course(code="CP-BASIS", title="Basiswissen IT-Sicherheit")

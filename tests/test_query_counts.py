@@ -1,0 +1,201 @@
+"""The busiest pages run a fixed number of SQL statements, however much data there is:
+the catalogue (/kurse, also searched, filtered and on a later page), my learning
+(/kurse/meine) and the approval inbox (/kurse/genehmigungen, every tab).
+
+Each test measures a page, adds many more rows of what the page lists (and of what it
+could be tempted to load one by one: sessions, outcomes, trainers, departments,
+deciders), measures again and expects the same count. ``MOST`` records today's
+counts (login and layout included) so that an extra statement per page is noticed.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from academy.clock import utcnow
+from academy.extensions import db
+from academy.models import Competence, CompetenceArea, Department, Framework, Role, User
+from courses.models import Course, CourseOutcome, CourseSession, Enrolment, EnrolmentState
+from tests import factories
+from tests.courses import factories as cf
+from tests.querycount import count_queries
+
+#: Statements per request today: the session with the account, roles, headed
+#: departments and unread count (1) plus the page's own.
+MOST = {"catalogue": 7, "learning": 6, "approvals": 4}
+
+
+def statements(client: FlaskClient, url: str) -> int:
+    assert client.get(url).status_code == 200  # warm-up (first use of a statement)
+    with count_queries(db.engine) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return queries.count
+
+
+def competences(n: int) -> list[Competence]:
+    fw = Framework(code=f"QC{n}", name_de="Zählrahmen", name_en="Counting framework")
+    area = CompetenceArea(code="A", name_de="Bereich", name_en="Area", framework=fw)
+    db.session.add_all([fw, area])
+    db.session.flush()
+    comps = [
+        Competence(
+            framework_id=fw.id,
+            area_id=area.id,
+            code=f"QC.{i}",
+            name_de=f"Zählkompetenz {i}",
+            name_en=f"Counting {i}",
+            position=i,
+        )
+        for i in range(n)
+    ]
+    db.session.add_all(comps)
+    db.session.flush()
+    return comps
+
+
+def add_courses(n: int, comps: list[Competence], trainer: User) -> list[Course]:
+    """``n`` courses with two upcoming sessions (with a trainer) and all ``comps`` as
+    outcomes; every third one full."""
+    courses = []
+    for i in range(n):
+        course = cf.course(title=f"Scrum Zählkurs {i:03d}", code=f"QC-{i:03d}-{n}")
+        for days in (10 + i % 7, 40 + i % 5):
+            cf.session(
+                course,
+                starts_at=(utcnow() + timedelta(days=days)).replace(microsecond=0),
+                capacity=0 if i % 3 == 0 else 12,
+                trainer=trainer,
+            )
+        db.session.add_all(
+            [CourseOutcome(course_id=course.id, competence_id=c.id, level=2) for c in comps]
+        )
+        courses.append(course)
+    db.session.flush()
+    return courses
+
+
+CATALOGUE_URLS = [
+    "/kurse",
+    "/kurse?q=scrum+z%C3%A4hlkurs&free_seats=y",
+    "/kurse?format=in_person&level=basic&date_from=2020-01-01",
+    "/kurse?page=2",
+]
+
+
+def catalogue_counts(client: FlaskClient) -> dict[str, int]:
+    return {url: statements(client, url) for url in CATALOGUE_URLS}
+
+
+def test_catalogue_statements_do_not_grow(client, login_as):
+    login_as(Role.EMPLOYEE)
+    trainer = factories.user(Role.TRAINER, with_employee=False)
+    comps = competences(3)
+    add_courses(21, comps, trainer)  # a second page exists from the start
+    small = catalogue_counts(client)
+
+    add_courses(60, competences(6), trainer)
+    large = catalogue_counts(client)
+
+    assert large == small, (small, large)
+    assert max(small.values()) <= MOST["catalogue"], small
+    page = client.get("/kurse").get_data(as_text=True)
+    assert page.count("Scrum Zählkurs") == 20  # the page shows what was counted
+
+
+def enrol_in_every_state(employee: Any, trainer: User, n: int) -> None:
+    """``n`` enrolments of ``employee`` in each state the page groups (upcoming,
+    pending, waitlisted, history), in sessions with a trainer."""
+    soon = utcnow() + timedelta(days=20)
+    for i in range(n):
+        upcoming = cf.session(starts_at=soon + timedelta(days=i), trainer=trainer)
+        cf.enrolment(upcoming, employee, state=EnrolmentState.CONFIRMED)
+        needs_approval = cf.session(
+            cf.course(requires_approval=True), starts_at=soon + timedelta(days=i), trainer=trainer
+        )
+        cf.enrolment(needs_approval, employee, state=EnrolmentState.PENDING)
+        full = cf.session(starts_at=soon + timedelta(days=i), capacity=0, trainer=trainer)
+        cf.enrolment(full, state=EnrolmentState.WAITLISTED)  # someone ahead
+        cf.enrolment(full, employee, state=EnrolmentState.WAITLISTED)
+        past = cf.session(starts_at=soon - timedelta(days=60 + i), trainer=trainer)
+        cf.enrolment(past, employee, state=EnrolmentState.COMPLETED)
+        cf.enrolment(cf.session(trainer=trainer), employee, state=EnrolmentState.CANCELLED)
+    db.session.flush()
+
+
+def test_my_learning_statements_do_not_grow(client, login_as):
+    boss = factories.employee()
+    head_dept = factories.department(head=boss)
+    factories.user(emp=boss)  # the approver has an account
+    dept = factories.department(parent=head_dept)
+    me = factories.employee(dept)
+    account = factories.user(emp=me)
+    trainer = factories.user(Role.TRAINER, with_employee=False)
+    login_as(account=account)
+
+    enrol_in_every_state(me, trainer, 1)
+    small = statements(client, "/kurse/meine")
+    enrol_in_every_state(me, trainer, 12)
+    large = statements(client, "/kurse/meine")
+
+    assert large == small, (small, large)
+    assert small <= MOST["learning"], small
+    html = client.get("/kurse/meine").get_data(as_text=True)
+    assert html.count('id="enrolment-') == 13 * 5
+
+
+def request_in(dept: Department, days_ago: int) -> Enrolment:
+    session: CourseSession = cf.session(cf.course(requires_approval=True))
+    return cf.enrolment(
+        session,
+        factories.employee(dept),
+        state=EnrolmentState.PENDING,
+        requested_at=utcnow() - timedelta(days=days_ago),
+    )
+
+
+def add_requests(depts: list[Department], deciders: list[User], n: int) -> None:
+    """``n`` requests in each state the tabs show, spread over the subtree, decided by
+    several people."""
+    for i in range(n):
+        dept = depts[i % len(depts)]
+        request_in(dept, days_ago=i + 1)
+        for state in (EnrolmentState.CONFIRMED, EnrolmentState.DECLINED):
+            decided = request_in(dept, days_ago=i + 1)
+            decided.state = state.value
+            decided.decided_at = utcnow() - timedelta(hours=i)
+            decided.decided_by_id = deciders[i % len(deciders)].id
+            if state == EnrolmentState.DECLINED:
+                decided.decline_reason = "Kein Bedarf"
+    db.session.flush()
+
+
+def approval_counts(client: FlaskClient) -> dict[str, int]:
+    return {
+        tab: statements(client, f"/kurse/genehmigungen?status={tab}")
+        for tab in ("pending", "approved", "declined")
+    }
+
+
+def test_approval_inbox_statements_do_not_grow(client, login_as):
+    boss = factories.employee()
+    top = factories.department(head=boss)
+    depts = [top, factories.department(parent=top)]
+    depts.append(factories.department(parent=depts[1]))
+    account = factories.user(emp=boss)
+    deciders = [account, factories.user(Role.HR)]
+    login_as(account=account)
+
+    add_requests(depts, deciders, 2)
+    small = approval_counts(client)
+    deciders += [factories.user(Role.HR) for _ in range(5)]
+    add_requests(depts, deciders, 30)
+    large = approval_counts(client)
+
+    assert large == small, (small, large)
+    assert max(small.values()) <= MOST["approvals"] + 1, small  # + the deciders' names
+    html = client.get("/kurse/genehmigungen").get_data(as_text=True)
+    assert html.count('<tr id="request-') == 25  # a full page of the 32 pending
