@@ -1,0 +1,68 @@
+"""Permission rules of the talent package, registered when this module is imported.
+
+| action            | who                                                               |
+|-------------------|-------------------------------------------------------------------|
+| profiles.manage   | HR (role profiles / target levels)                                |
+| competencies.own  | employees (target Employee: only themselves)                      |
+| team.view         | department heads and HR; target Department or Employee: HR, or a  |
+|                   | head whose subtree holds it                                       |
+| member.rate       | target Employee: a head whose subtree holds them, or HR — never   |
+|                   | oneself                                                           |
+| evidence.record   | HR (external certificates)                                        |
+| mappings.manage   | HR, admin (framework mappings)                                    |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from academy.auth.policy import (
+    has_role,
+    in_head_scope,
+    register_rule,
+    roles_rule,
+    scope_department_ids,
+)
+from academy.models import Department, Employee, Role, User
+
+
+def _own(user: User, target: Any) -> bool:
+    if not has_role(user, Role.EMPLOYEE):
+        return False
+    if isinstance(target, Employee):
+        return target.id == user.employee_id
+    return target is None
+
+
+def _team(user: User, target: Any) -> bool:
+    if has_role(user, Role.HR):
+        return True
+    if not has_role(user, Role.HEAD):
+        return False
+    if target is None:
+        return True
+    if isinstance(target, Department):
+        return target.id in scope_department_ids(user)
+    if isinstance(target, Employee):
+        return in_head_scope(user, target)
+    return False
+
+
+def _rate(user: User, target: Any) -> bool:
+    if target is None:
+        return has_role(user, Role.HR, Role.HEAD)
+    if not isinstance(target, Employee):
+        return False
+    if user.employee_id is not None and target.id == user.employee_id:
+        return False
+    if has_role(user, Role.HR):
+        return True
+    return has_role(user, Role.HEAD) and in_head_scope(user, target)
+
+
+register_rule("profiles.manage", roles_rule(Role.HR))
+register_rule("competencies.own", _own)
+register_rule("team.view", _team)
+register_rule("member.rate", _rate)
+register_rule("evidence.record", roles_rule(Role.HR))
+register_rule("mappings.manage", roles_rule(Role.HR, Role.ADMIN))
