@@ -7,6 +7,7 @@ from typing import Any
 
 from academy.clock import utcnow
 from academy.extensions import db
+from academy.i18n import N_
 from academy.models import AccessLogEntry, AuditLogEntry, User
 
 
@@ -36,6 +37,15 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+#: What an access-log code means (English source labels, translated on the page); each
+#: package adds its own codes with ``register_access_label``.
+ACCESS_LABELS: dict[str, str] = {"employee.record": N_("Personnel record")}
+
+
+def register_access_label(code: str, label: str) -> None:
+    ACCESS_LABELS[code] = label
 
 
 def record_access(

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, func, or_, select
@@ -21,6 +20,7 @@ from academy.account_admin import (
     update_account_details,
 )
 from academy.accounts import create_account, reset_password, set_active, set_roles
+from academy.audit import ACCESS_LABELS
 from academy.auth.policy import requires
 from academy.clock import berlin_to_utc, utcnow
 from academy.errors import DomainError
@@ -45,7 +45,6 @@ add_nav(NavItem("admin.audit_log", N_("Audit log"), "audit.view", "admin", order
 add_nav(NavItem("admin.access_log", N_("Access log"), "access_log.view", "council", order=10))
 
 #: What was looked at, for the access log (other packages' codes are shown as they are).
-ACCESS_LABELS = {"employee.record": _l("Personnel record")}
 
 
 # ---------------------------------------------------------------------------
@@ -314,5 +313,5 @@ def access_log() -> str:
         "academy/admin/access_log.html",
         form=form,
         page=_paginate(query),
-        access_labels=ACCESS_LABELS,
+        access_labels={code: gettext(label) for code, label in ACCESS_LABELS.items()},
     )

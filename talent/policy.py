@@ -16,13 +16,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from academy.audit import register_access_label
 from academy.auth.policy import (
+    can,
     has_role,
     in_head_scope,
     register_rule,
     roles_rule,
     scope_department_ids,
 )
+from academy.i18n import N_
 from academy.models import Department, Employee, Role, User
 
 
@@ -60,9 +63,27 @@ def _rate(user: User, target: Any) -> bool:
     return has_role(user, Role.HEAD) and in_head_scope(user, target)
 
 
+def _view_profile(user: User, target: Any) -> bool:
+    """A competency profile: the person themselves, their head (subtree), HR."""
+    if target is None:
+        return has_role(user, Role.EMPLOYEE, Role.HEAD, Role.HR)
+    if not isinstance(target, Employee):
+        return False
+    if user.employee_id is not None and target.id == user.employee_id:
+        return True
+    return can(user, "team.view", target)
+
+
 register_rule("profiles.manage", roles_rule(Role.HR))
 register_rule("competencies.own", _own)
+register_rule("competencies.view", _view_profile)
 register_rule("team.view", _team)
 register_rule("member.rate", _rate)
 register_rule("evidence.record", roles_rule(Role.HR))
 register_rule("mappings.manage", roles_rule(Role.HR, Role.ADMIN))
+
+
+register_access_label("competencies.profile", N_("Competency profile"))
+register_access_label("team.matrix", N_("Team competency matrix"))
+register_access_label("team.export", N_("Export of the team competency matrix"))
+register_access_label("team.plan", N_("Team training plan"))
