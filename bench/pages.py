@@ -41,6 +41,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("Kurskatalog, Suche + Filter", "employee", "/kurse?q=scrum&free_seats=y"),
     ("Mein Lernen", "employee", "/kurse/meine"),
     ("Genehmigungen (Leitung)", "head", "/kurse/genehmigungen"),
+    ("Team-Kompetenzen (Leitung)", "head", "/talente/team"),
+    ("Meine Kompetenzen", "employee", "/talente/meine-kompetenzen"),
 ]
 
 BASELINE_TEMPLATE = """<!doctype html><title>Kurse</title><ul>
