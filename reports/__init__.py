@@ -8,4 +8,6 @@ bp = Blueprint("reports", __name__, url_prefix="/berichte", template_folder="tem
 
 
 def init_app(app: Flask) -> None:
+    from reports import models  # noqa: F401 - tables for Alembic
+
     app.register_blueprint(bp)
