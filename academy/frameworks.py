@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,9 +18,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from academy.audit import record
 from academy.clock import utcnow
-from academy.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from academy.errors import ValidationFailed
 from academy.extensions import db
 from academy.framework_files import COLUMNS, Issue
 from academy.framework_import import (
@@ -33,6 +31,7 @@ from academy.framework_import import (
 )
 from academy.i18n import N_
 from academy.models import Competence, CompetenceArea, Framework, FrameworkLevel, Upload, User
+from academy.uploads import mark_applied, mark_discarded, previewed_upload, store_upload
 
 __all__ = [
     "DEFAULT_FRAMEWORK_FILES",
@@ -166,47 +165,14 @@ def store_framework_upload(
         raise ValidationFailed(
             N_("The file has %(count)s errors; nothing was imported."), count=len(preview.errors)
         )
-    upload = Upload(
-        token=secrets.token_urlsafe(32),
-        kind=UPLOAD_KIND,
-        filename=filename[-255:],
-        content=data,
-        status="previewed",
-        summary=preview.summary(),
-        uploaded_by_id=actor.id,
-        created_at=now,
-    )
-    db.session.add(upload)
-    db.session.flush()
-    record(
-        actor,
-        "upload.previewed",
-        "upload",
-        upload.id,
-        to_state="previewed",
-        details={"kind": UPLOAD_KIND, "filename": upload.filename},
-        now=now,
-    )
-    return upload
+    return store_upload(actor, UPLOAD_KIND, filename, data, now, summary=preview.summary())
 
 
 def framework_upload_for(actor: User, token: str, *, lock: bool = False) -> Upload:
     """The actor's own framework upload that still waits to be applied: 404 if unknown,
     403 if someone else's, 409 if already applied or discarded. ``lock`` holds the row
     until the commit, so a double click cannot apply it twice."""
-    upload = None
-    if token:
-        query = select(Upload).where(Upload.token == token, Upload.kind == UPLOAD_KIND)
-        upload = db.session.scalar(query.with_for_update() if lock else query)
-    if upload is None:
-        raise NotFound(N_("This import does not exist (any more). Please upload the file again."))
-    if upload.uploaded_by_id != actor.id:
-        raise PermissionDenied(N_("This import was started by someone else."))
-    if upload.status == "applied":
-        raise Conflict(N_("This import has already been applied."))
-    if upload.status != "previewed":
-        raise Conflict(N_("This import has been discarded."))
-    return upload
+    return previewed_upload(actor, token, UPLOAD_KIND, lock=lock)
 
 
 def preview_upload(upload: Upload) -> FrameworkImportPreview:
@@ -222,36 +188,14 @@ def apply_framework_upload(
     if not preview.ok:
         return None, preview
     framework = apply_framework_import(actor, preview, now)
-    upload.status = "applied"
-    upload.applied_at = now
-    upload.summary = preview.summary()
-    record(
-        actor,
-        "upload.applied",
-        "upload",
-        upload.id,
-        from_state="previewed",
-        to_state="applied",
-        details={"kind": UPLOAD_KIND, "framework_id": framework.id},
-        now=now,
+    mark_applied(
+        actor, upload, now, summary=preview.summary(), details={"framework_id": framework.id}
     )
-    db.session.flush()
     return framework, preview
 
 
 def discard_framework_upload(actor: User, upload: Upload, now: datetime) -> None:
-    upload.status = "discarded"
-    record(
-        actor,
-        "upload.discarded",
-        "upload",
-        upload.id,
-        from_state="previewed",
-        to_state="discarded",
-        details={"kind": UPLOAD_KIND},
-        now=now,
-    )
-    db.session.flush()
+    mark_discarded(actor, upload, now)
 
 
 # ---------------------------------------------------------------------------

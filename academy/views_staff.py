@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
@@ -19,7 +18,6 @@ from werkzeug.wrappers import Response
 
 from academy.auth.policy import requires
 from academy.clock import utcnow
-from academy.errors import Conflict
 from academy.extensions import db
 from academy.forms_staff import StaffUploadForm
 from academy.i18n import N_
@@ -33,6 +31,7 @@ from academy.staff_import import (
     preview_staff_file,
 )
 from academy.staff_import_columns import COLUMNS, template_csv
+from academy.uploads import mark_applied, mark_discarded, own_upload, previewed_upload, store_upload
 
 bp = Blueprint("staff", __name__)
 
@@ -55,18 +54,15 @@ def upload() -> str | Response | tuple[str, int]:
         filename = (filename or "import.csv")[-255:]
         content = storage.read()
         preview = preview_staff_file(content, filename, now=now)
-        item = Upload(
-            token=secrets.token_urlsafe(32),
-            kind=KIND,
-            filename=filename,
-            content=content,
-            options={"deactivate_missing": bool(form.deactivate_missing.data)},
-            status="previewed",
+        item = store_upload(
+            current_user,
+            KIND,
+            filename,
+            content,
+            now,
             summary=preview.summary(),
-            uploaded_by_id=current_user.id,
-            created_at=now,
+            options={"deactivate_missing": bool(form.deactivate_missing.data)},
         )
-        db.session.add(item)
         db.session.commit()
         return redirect(url_for("staff.preview", token=item.token))
     recent = db.session.scalars(
@@ -93,15 +89,7 @@ def template_file() -> Response:
 
 def _own_upload(token: str, *, lock: bool = False) -> Upload:
     """The current user's staff upload with this token: 404 if unknown, 403 if not theirs."""
-    query = select(Upload).where(Upload.token == token, Upload.kind == KIND)
-    if lock:
-        query = query.with_for_update()
-    item = db.session.scalars(query).first()
-    if item is None:
-        abort(404)
-    if item.uploaded_by_id != current_user.id:
-        abort(403)
-    return item
+    return own_upload(current_user, token, KIND, lock=lock)
 
 
 def _preview(item: Upload) -> StaffImportPreview:
@@ -131,18 +119,13 @@ def preview(token: str) -> str | Response:
 @bp.post("/personal/import/<token>/anwenden")
 @requires("staff.import")
 def apply(token: str) -> Response:
-    item = _own_upload(token, lock=True)
-    if item.status != "previewed":
-        raise Conflict(N_("This upload has already been applied or discarded."))
+    item = previewed_upload(current_user, token, KIND, lock=True)
     now = utcnow()
     deactivate = bool((item.options or {}).get("deactivate_missing"))
     lock_staff_import()
     preview = preview_staff_file(item.content, item.filename, now=now)
     result = apply_staff_import(current_user, preview, deactivate_missing=deactivate, now=now)
-    item.status = "applied"
-    item.applied_at = now
-    item.summary = preview.summary() | result.as_dict()
-    item.content = b""
+    mark_applied(current_user, item, now, summary=preview.summary() | result.as_dict())
     db.session.commit()
     flash(
         gettext(
@@ -161,8 +144,7 @@ def apply(token: str) -> Response:
 def discard(token: str) -> Response:
     item = _own_upload(token, lock=True)
     if item.status == "previewed":
-        item.status = "discarded"
-        item.content = b""
+        mark_discarded(current_user, item, utcnow())
         db.session.commit()
         flash(gettext("The upload was discarded; nothing was imported."), "info")
     return redirect(url_for("staff.upload"))

@@ -7,7 +7,6 @@ kind ``mapping`` (any worker can apply it).
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,10 +15,11 @@ from sqlalchemy.exc import IntegrityError
 import talent.policy  # noqa: F401 - registers mappings.manage
 from academy.audit import record
 from academy.auth.policy import can
-from academy.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from academy.errors import Conflict, PermissionDenied, ValidationFailed
 from academy.extensions import db
 from academy.i18n import N_
 from academy.models import Competence, Upload, User
+from academy.uploads import mark_applied, mark_discarded, previewed_upload, store_upload
 from talent.mapping_files import (
     RELATION_LABELS,
     RELATIONS,
@@ -198,47 +198,14 @@ def store_mapping_upload(
             N_("The file has %(count)s errors; nothing was imported."),
             count=max(len(preview.errors), 1),
         )
-    upload = Upload(
-        token=secrets.token_urlsafe(32),
-        kind=UPLOAD_KIND,
-        filename=filename[-255:],
-        content=data,
-        status="previewed",
-        summary=preview.summary(),
-        uploaded_by_id=actor.id,
-        created_at=now,
-    )
-    db.session.add(upload)
-    db.session.flush()
-    record(
-        actor,
-        "upload.previewed",
-        "upload",
-        upload.id,
-        to_state="previewed",
-        details={"kind": UPLOAD_KIND, "filename": upload.filename},
-        now=now,
-    )
-    return upload
+    return store_upload(actor, UPLOAD_KIND, filename, data, now, summary=preview.summary())
 
 
 def mapping_upload_for(actor: User, token: str, *, lock: bool = False) -> Upload:
     """The actor's own mapping file waiting to be applied: 404 if unknown, 403 if
     someone else's, 409 if applied or discarded. ``lock`` holds the row until the
     commit, so a double click cannot apply it twice."""
-    upload = None
-    if token:
-        query = select(Upload).where(Upload.token == token, Upload.kind == UPLOAD_KIND)
-        upload = db.session.scalar(query.with_for_update() if lock else query)
-    if upload is None:
-        raise NotFound(N_("This import does not exist (any more). Please upload the file again."))
-    if upload.uploaded_by_id != actor.id:
-        raise PermissionDenied(N_("This import was started by someone else."))
-    if upload.status == "applied":
-        raise Conflict(N_("This import has already been applied."))
-    if upload.status != "previewed":
-        raise Conflict(N_("This import has been discarded."))
-    return upload
+    return previewed_upload(actor, token, UPLOAD_KIND, lock=lock)
 
 
 def preview_mapping_upload(upload: Upload) -> MappingImportPreview:
@@ -254,33 +221,9 @@ def apply_mapping_upload(
     if not preview.ok:
         return None, preview
     counts = apply_mapping_import(actor, preview, now)
-    upload.status = "applied"
-    upload.applied_at = now
-    upload.summary = preview.summary()
-    record(
-        actor,
-        "upload.applied",
-        "upload",
-        upload.id,
-        from_state="previewed",
-        to_state="applied",
-        details={"kind": UPLOAD_KIND, **counts},
-        now=now,
-    )
-    db.session.flush()
+    mark_applied(actor, upload, now, summary=preview.summary(), details=counts)
     return counts, preview
 
 
 def discard_mapping_upload(actor: User, upload: Upload, now: datetime) -> None:
-    upload.status = "discarded"
-    record(
-        actor,
-        "upload.discarded",
-        "upload",
-        upload.id,
-        from_state="previewed",
-        to_state="discarded",
-        details={"kind": UPLOAD_KIND},
-        now=now,
-    )
-    db.session.flush()
+    mark_discarded(actor, upload, now)

@@ -18,128 +18,41 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 from flask_babel import force_locale
-from playwright.sync_api import Browser, Page, Response
+from playwright.sync_api import Page
 from sqlalchemy import select
 
 from academy.clock import to_berlin, utcnow
-from academy.demo import DEMO_ACCOUNTS
 from academy.extensions import db
 from academy.i18n import translate
 from academy.models import Department, Employee, User
 from academy.notifications import recipient_locale
 from tests.e2e.axe import check_a11y
+from tests.e2e.journey import (
+    click_and_check,
+    demo_user,
+    german,
+    go,
+    log_in,
+    log_in_as,
+    nav_to,
+    open_page_fixture,  # noqa: F401 - the open_page fixture
+    path_of,
+)
 
 pytestmark = pytest.mark.e2e
 
-LOGIN_PATH = "/anmelden"
 E2E_PASSWORD = "E2E-Reise-Passwort-2026!"
 
-#: The demo accounts the journeys log in with, by key.
-ACCOUNTS = {a.key: a for a in DEMO_ACCOUNTS}
-
-
 # ---------------------------------------------------------------------------
-# Browser helpers
+# Browser helpers (the shared ones are in tests/e2e/journey.py)
 # ---------------------------------------------------------------------------
-
-
-@pytest.fixture()
-def open_page(
-    browser: Browser, base_url: str, browser_problems: list[str]
-) -> Iterator[Callable[[], Page]]:
-    """Makes a page in a new browser context (its own cookies: one per person) that
-    records CSP violations and JavaScript errors and accepts ``data-confirm`` dialogs."""
-    contexts: list[Any] = []
-
-    def make() -> Page:
-        context = browser.new_context(
-            base_url=base_url, locale="de-DE", timezone_id="Europe/Berlin"
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-
-        def on_console(message: Any) -> None:
-            if "Content Security Policy" in message.text:
-                browser_problems.append(f"CSP violation on {page.url}: {message.text}")
-
-        def on_page_error(error: Any) -> None:
-            browser_problems.append(f"JavaScript error on {page.url}: {error}")
-
-        page.on("console", on_console)
-        page.on("pageerror", on_page_error)
-        page.on("dialog", lambda dialog: dialog.accept())
-        return page
-
-    try:
-        yield make
-    finally:
-        for context in contexts:
-            context.close()
-    if browser_problems:
-        pytest.fail("\n".join(browser_problems), pytrace=False)
-
-
-def path_of(page: Page) -> str:
-    return urlsplit(page.url).path
-
-
-def checked(page: Page, problems: list[str], response: Response | None = None) -> None:
-    """The page the browser shows now: answered below 400, German, no CSP violation or
-    JavaScript error so far, and no axe-core violation."""
-    if response is not None:
-        assert response.status < 400, f"{page.url} answered {response.status}"
-    assert page.locator("html").get_attribute("lang") == "de", f"{page.url} is not German"
-    check_a11y(page)
-    if problems:
-        found = "\n".join(problems)
-        problems.clear()
-        pytest.fail(found, pytrace=False)
-
-
-def go(page: Page, problems: list[str], url: str) -> None:
-    checked(page, problems, page.goto(url))
-
-
-def click_and_check(page: Page, problems: list[str], selector: str) -> None:
-    """Click something that loads a new page (a link, a submit button) and check it."""
-    with page.expect_navigation() as navigation:
-        page.click(selector)
-    checked(page, problems, navigation.value)
-
-
-def nav_to(page: Page, problems: list[str], path: str) -> None:
-    """Follow the header navigation's link to ``path``."""
-    click_and_check(page, problems, f"header nav a[href='{path}']")
-    assert path_of(page) == path
-
-
-def log_in(page: Page, problems: list[str], key: str) -> None:
-    account = ACCOUNTS[key]
-    log_in_as(page, problems, account.email, account.password)
-
-
-def log_in_as(page: Page, problems: list[str], email: str, password: str) -> None:
-    go(page, problems, LOGIN_PATH)
-    page.fill("#email", email)
-    page.fill("#password", password)
-    click_and_check(page, problems, "main form button[type=submit]")
-    assert path_of(page) == "/", f"the login of {email} ended on {page.url}"
-
-
-def german(app: Flask, message: str, **params: Any) -> str:
-    """An English source text as the German pages show it (translated or not yet)."""
-    with app.test_request_context(), force_locale("de"):
-        return translate(message, **params)
 
 
 def figure(text: str) -> int:
@@ -159,12 +72,6 @@ class Made:
     title: str
     session_id: int
     ue: int
-
-
-def demo_user(key: str) -> User:
-    user = db.session.scalar(select(User).where(User.email == ACCOUNTS[key].email))
-    assert user is not None, f"the demo account {key!r} is missing"
-    return user
 
 
 def far_day(days: int) -> datetime:

@@ -18,27 +18,29 @@ journeys depend neither on the talent demo data nor on each other.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale
-from playwright.sync_api import Browser, Locator, Page, Response
+from playwright.sync_api import Locator, Page
 from sqlalchemy import func, select
 
 from academy.clock import to_berlin, utcnow
-from academy.demo import DEMO_ACCOUNTS
 from academy.extensions import db
-from academy.i18n import translate
-from academy.models import AccessLogEntry, Competence, Framework, User
-from tests.e2e.axe import check_a11y
+from academy.models import AccessLogEntry, Competence, Framework
+from tests.e2e.journey import (
+    click_and_check,
+    demo_user,
+    german,
+    log_in,
+    nav_to,
+    open_page_fixture,  # noqa: F401 - the open_page fixture
+    path_of,
+)
 
 pytestmark = pytest.mark.e2e
 
-LOGIN_PATH = "/anmelden"
 TEAM_PATH = "/talente/team"
 OWN_PATH = "/talente/meine-kompetenzen"
 #: The demo employee's job role (academy.demo: Özlem Demir, UX designer).
@@ -48,107 +50,6 @@ TARGET = 2
 #: What the talent views write to the access log.
 MATRIX_ACCESS = "team.matrix"
 PROFILE_ACCESS = "competencies.profile"
-
-#: The demo accounts the journeys log in with, by key.
-ACCOUNTS = {a.key: a for a in DEMO_ACCOUNTS}
-
-
-# ---------------------------------------------------------------------------
-# Browser helpers (as in test_course_journeys.py)
-# ---------------------------------------------------------------------------
-
-
-@pytest.fixture()
-def open_page(
-    browser: Browser, base_url: str, browser_problems: list[str]
-) -> Iterator[Callable[[], Page]]:
-    """Makes a page in a new browser context (its own cookies: one per person) that
-    records CSP violations and JavaScript errors."""
-    contexts: list[Any] = []
-
-    def make() -> Page:
-        context = browser.new_context(
-            base_url=base_url, locale="de-DE", timezone_id="Europe/Berlin"
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-
-        def on_console(message: Any) -> None:
-            if "Content Security Policy" in message.text:
-                browser_problems.append(f"CSP violation on {page.url}: {message.text}")
-
-        def on_page_error(error: Any) -> None:
-            browser_problems.append(f"JavaScript error on {page.url}: {error}")
-
-        page.on("console", on_console)
-        page.on("pageerror", on_page_error)
-        page.on("dialog", lambda dialog: dialog.accept())
-        return page
-
-    try:
-        yield make
-    finally:
-        for context in contexts:
-            context.close()
-    if browser_problems:
-        pytest.fail("\n".join(browser_problems), pytrace=False)
-
-
-def path_of(page: Page) -> str:
-    return urlsplit(page.url).path
-
-
-def checked(page: Page, problems: list[str], response: Response | None = None) -> None:
-    """The page the browser shows now: answered below 400, German, no CSP violation or
-    JavaScript error so far, and no axe-core violation."""
-    if response is not None:
-        assert response.status < 400, f"{page.url} answered {response.status}"
-    assert page.locator("html").get_attribute("lang") == "de", f"{page.url} is not German"
-    check_a11y(page)
-    if problems:
-        found = "\n".join(problems)
-        problems.clear()
-        pytest.fail(found, pytrace=False)
-
-
-def go(page: Page, problems: list[str], url: str) -> None:
-    checked(page, problems, page.goto(url))
-
-
-def click_and_check(page: Page, problems: list[str], selector: str) -> None:
-    """Click something that loads a new page (a link, a submit button) and check it."""
-    with page.expect_navigation() as navigation:
-        page.click(selector)
-    checked(page, problems, navigation.value)
-
-
-def nav_to(page: Page, problems: list[str], path: str) -> None:
-    """Follow the header navigation's link to ``path`` (opening the collapsed menu first
-    when the window is narrower than the navigation bar's breakpoint)."""
-    link = page.locator(f"header nav a[href='{path}']")
-    toggler = page.locator("header nav .navbar-toggler")
-    if not link.is_visible() and toggler.is_visible():
-        toggler.click()
-        link.wait_for(state="visible")
-    click_and_check(page, problems, f"header nav a[href='{path}']")
-    assert path_of(page) == path
-
-
-def log_in(page: Page, problems: list[str], key: str) -> None:
-    account = ACCOUNTS[key]
-    go(page, problems, LOGIN_PATH)
-    page.fill("#email", account.email)
-    page.fill("#password", account.password)
-    click_and_check(page, problems, "main form button[type=submit]")
-    assert path_of(page) == "/", f"the login of {account.email} ended on {page.url}"
-
-
-def german(app: Flask, message: str, **params: Any) -> str:
-    """An English source text as the German pages show it (translated or not yet)."""
-    with app.test_request_context(), force_locale("de"):
-        return translate(message, **params)
-
 
 # ---------------------------------------------------------------------------
 # Set-up through the services, committed in the live server's database
@@ -164,12 +65,6 @@ class Gap:
     competence_id: int
     code: str
     target: int
-
-
-def demo_user(key: str) -> User:
-    user = db.session.scalar(select(User).where(User.email == ACCOUNTS[key].email))
-    assert user is not None, f"the demo account {key!r} is missing"
-    return user
 
 
 def make_gap() -> Gap:
