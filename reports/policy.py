@@ -1,0 +1,52 @@
+"""Permission rules of the reports package, registered when this module is imported.
+
+| action               | who                                                            |
+|----------------------|----------------------------------------------------------------|
+| certificates.own     | employees; target Certificate: only their own                  |
+| certificates.team    | department heads and HR; target Certificate: HR, or a head     |
+|                      | whose subtree holds the certificate's holder                   |
+| certificates.manage  | HR (issue external, revoke, reissue, see all)                  |
+| certificates.view    | a certificate: its holder, a head of their subtree, HR         |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from academy.auth.policy import has_role, in_head_scope, register_rule, roles_rule
+from academy.extensions import db
+from academy.models import Employee, Role, User
+from reports.models import Certificate
+
+
+def _own(user: User, target: Any) -> bool:
+    if not has_role(user, Role.EMPLOYEE):
+        return False
+    if isinstance(target, Certificate):
+        return target.employee_id is not None and target.employee_id == user.employee_id
+    return target is None
+
+
+def _team(user: User, target: Any) -> bool:
+    if has_role(user, Role.HR):
+        return True
+    if not has_role(user, Role.HEAD):
+        return False
+    if target is None:
+        return True
+    if isinstance(target, Certificate):
+        if target.employee_id is None:
+            return False
+        employee = db.session.get(Employee, target.employee_id)
+        return employee is not None and in_head_scope(user, employee)
+    return False
+
+
+def _view(user: User, target: Any) -> bool:
+    return _own(user, target) or _team(user, target)
+
+
+register_rule("certificates.own", _own)
+register_rule("certificates.team", _team)
+register_rule("certificates.manage", roles_rule(Role.HR))
+register_rule("certificates.view", _view)
