@@ -66,6 +66,7 @@ test: install services lint
 
 bench: install
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.certificates
 	$(BIN)/python -m bench.staff_import
 	$(BIN)/python -m bench.demo
 
