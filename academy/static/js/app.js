@@ -13,12 +13,20 @@
     var busy = form.getAttribute("data-busy");
     if (busy) {
       var button = form.querySelector("button[type=submit]");
+      var label = button ? button.textContent : "";
       if (button) {
         button.disabled = true;
         button.textContent = busy;
       }
       var status = form.querySelector("[data-busy-status]");
       if (status) { status.textContent = busy; status.hidden = false; }
+      // A download leaves the page where it is: give the button back after a while.
+      if (form.hasAttribute("data-busy-download")) {
+        window.setTimeout(function () {
+          if (button) { button.disabled = false; button.textContent = label; }
+          if (status) { status.hidden = true; }
+        }, 10000);
+      }
     }
   }, true);
   // Auto-submit select filters marked with data-autosubmit.
