@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import secrets
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -42,9 +43,23 @@ MAX_ATTEMPTS = 8
 # ---------------------------------------------------------------------------
 
 
+#: Random bytes per code: CODE_LENGTH symbols of 5 bits each (100 bits → 13 bytes).
+_CODE_BYTES = (CODE_LENGTH * 5 + 7) // 8
+
+
+def new_codes(count: int) -> Iterator[str]:
+    """``count`` verification codes (100 random bits each, grouped), drawn in one
+    ``secrets.token_bytes`` call, so a batch (demo data) costs no more than one code."""
+    assert len(ALPHABET) == 32
+    pool = secrets.token_bytes(_CODE_BYTES * count)
+    surplus = _CODE_BYTES * 8 - CODE_LENGTH * 5
+    for i in range(count):
+        value = int.from_bytes(pool[i * _CODE_BYTES : (i + 1) * _CODE_BYTES]) >> surplus
+        yield format_code("".join(ALPHABET[(value >> (5 * k)) & 31] for k in range(CODE_LENGTH)))
+
+
 def new_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-    return format_code(raw)
+    return next(new_codes(1))
 
 
 def format_code(raw: str) -> str:

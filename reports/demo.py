@@ -10,9 +10,7 @@ INSERTs whatever the number of employees.
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import datetime, time
 from typing import Any
 
@@ -24,11 +22,9 @@ from academy.extensions import db
 from academy.models import Competence, Employee
 from courses.models import Course, CourseOutcome, CourseSession, Enrolment, EnrolmentState
 from reports.certificates import (
-    ALPHABET,
-    CODE_LENGTH,
     add_months,
-    format_code,
     issuer_name,
+    new_codes,
     recipient_hash,
 )
 from reports.models import Certificate
@@ -60,23 +56,6 @@ def _outcomes() -> dict[int, list[dict[str, Any]]]:
             {"code": code, "name_de": name_de, "name_en": name_en, "level": level}
         )
     return by_course
-
-
-#: Random bytes per code: CODE_LENGTH symbols of 5 bits each (100 bits → 13 bytes).
-_CODE_BYTES = (CODE_LENGTH * 5 + 7) // 8
-
-
-def demo_codes(count: int) -> Iterator[str]:
-    """``count`` verification codes of the service's kind (same alphabet, length, grouping
-    and randomness source as ``reports.certificates.new_code``), drawn in one
-    ``secrets.token_bytes`` call: ``new_code`` asks the OS once per symbol (~0.1 ms a
-    code), far too slow for the tens of thousands of demo certificates."""
-    pool = secrets.token_bytes(_CODE_BYTES * count)
-    surplus = _CODE_BYTES * 8 - CODE_LENGTH * 5
-    for i in range(count):
-        value = int.from_bytes(pool[i * _CODE_BYTES : (i + 1) * _CODE_BYTES]) >> surplus
-        symbols = [ALPHABET[(value >> (5 * k)) & 31] for k in range(CODE_LENGTH)]
-        yield format_code("".join(symbols))
 
 
 def certificates_demo_step(ctx: DemoContext) -> str:
@@ -118,7 +97,7 @@ def certificates_demo_step(ctx: DemoContext) -> str:
         .order_by(Enrolment.completed_on, Enrolment.id)
     ).all()
 
-    codes = demo_codes(len(rows))
+    codes = new_codes(len(rows))
 
     def certificate_rows() -> Any:
         for row, code in zip(rows, codes, strict=True):

@@ -14,8 +14,7 @@ from sqlalchemy import func, select
 from academy.demo import DEMO_ACCOUNTS, demo_steps
 from academy.models import Employee, User
 from courses.models import Course, Enrolment, EnrolmentState
-from reports.certificates import ALPHABET, normalise_code, recipient_hash
-from reports.demo import demo_codes
+from reports.certificates import ALPHABET, new_codes, normalise_code, recipient_hash
 from reports.models import Certificate
 
 COUNT = 400
@@ -75,7 +74,7 @@ def test_snapshot_matches_the_service(db: Any, loaded: Result) -> None:
 
 
 def test_demo_codes_are_well_formed() -> None:
-    codes = list(demo_codes(2000))
+    codes = list(new_codes(2000))
     assert len(set(codes)) == 2000
     assert all(normalise_code(code) == code for code in codes)
     # Every symbol of the alphabet occurs (the bits are spread over all 32).
