@@ -35,6 +35,10 @@ class Certificate(db.Model):
         ForeignKey("enrolments.id", ondelete="SET NULL"), unique=True
     )
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
+    #: Programme certificates: the graduated cohort member (one certificate each).
+    cohort_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohort_members.id", ondelete="SET NULL"), unique=True
+    )
     recipient_name: Mapped[str] = mapped_column(String(200))
     recipient_hash: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(String(300))
