@@ -46,7 +46,10 @@ registry = Registry()
 
 
 def add_nav(item: NavItem) -> None:
-    if all(i.endpoint != item.endpoint for i in registry.nav):
+    """Register an entry. One endpoint may have entries in several sections (e.g. the
+    reports: "hr" for HR, "main" for heads); a user sees it once, in the first
+    registered section whose action they may use."""
+    if all((i.endpoint, i.section) != (item.endpoint, item.section) for i in registry.nav):
         registry.nav.append(item)
 
 
@@ -56,12 +59,15 @@ def add_panel(panel: Panel) -> None:
 
 
 def nav_for(user: User) -> dict[str, list[dict[str, str]]]:
+    chosen: dict[str, NavItem] = {}
+    for item in registry.nav:
+        if item.endpoint not in chosen and can(user, item.action):
+            chosen[item.endpoint] = item
     sections: dict[str, list[dict[str, str]]] = {}
-    for item in sorted(registry.nav, key=lambda i: (i.order, i.label)):
-        if can(user, item.action):
-            sections.setdefault(item.section, []).append(
-                {"url": url_for(item.endpoint), "label": item.label, "endpoint": item.endpoint}
-            )
+    for item in sorted(chosen.values(), key=lambda i: (i.order, i.label)):
+        sections.setdefault(item.section, []).append(
+            {"url": url_for(item.endpoint), "label": item.label, "endpoint": item.endpoint}
+        )
     return sections
 
 

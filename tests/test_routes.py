@@ -3,6 +3,8 @@ roles without the permission get 403 — checked for every route the app has."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Flask
 
@@ -12,13 +14,19 @@ from academy.models import Role
 SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}
 
 
+def _sample(rule: Any, arg: str) -> object:
+    """1 for every parameter, or the first allowed value of an ``any(…)`` converter."""
+    items = getattr(rule._converters.get(arg), "items", None)
+    return sorted(items)[0] if items else 1
+
+
 def _routes(app: Flask) -> list[tuple[str, str, str]]:
     """(endpoint, method, url) with every URL parameter filled with 1."""
     result = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in SKIPPED_ENDPOINTS or rule.endpoint.endswith(".static"):
             continue
-        values = {arg: 1 for arg in rule.arguments}
+        values = {arg: _sample(rule, arg) for arg in rule.arguments}
         url = rule.build(values, append_unknown=False)[1]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             result.append((rule.endpoint, method, url))

@@ -1,0 +1,567 @@
+"""Applications to fast-track cohorts (DOMAIN.md "Fast-track programmes"): employees apply
+with a motivation, their department head endorses or not with a comment; heads may
+nominate someone of their subtree, who then accepts (with a motivation) or declines.
+Applicants may withdraw until the decisions are sent.
+
+Services take ``actor`` and ``now``, flush only, raise ``DomainError`` subclasses, write
+the audit log (``application.<verb>``) and notify the people concerned.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import LazyString
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from academy import audit
+from academy.auth.policy import can, scope_department_ids
+from academy.clock import to_berlin
+from academy.database import begin_write
+from academy.errors import Conflict, PermissionDenied, ValidationFailed
+from academy.extensions import db
+from academy.i18n import N_, fmt_date
+from academy.models import Employee, User
+from courses import notices
+from courses.notices import Notice
+from talent.eligibility import ineligibility, reasons_text
+from talent.programme_models import (
+    Application,
+    ApplicationState,
+    Cohort,
+    CohortStatus,
+    Endorsement,
+)
+
+MOTIVATION_MIN = 50
+MOTIVATION_MAX = 4000
+NOTE_MAX = 2000
+COMMENT_MAX = 2000
+
+#: Applications still waiting for a decision.
+UNDECIDED = (ApplicationState.NOMINATED.value, ApplicationState.SUBMITTED.value)
+#: Until when an applicant may withdraw (the decisions are not sent yet).
+WITHDRAWABLE_COHORT = (
+    CohortStatus.OPEN.value,
+    CohortStatus.SELECTION.value,
+    CohortStatus.COUNCIL_REVIEW.value,
+)
+#: Until when a head may give or change their statement (the selection has not ended).
+ENDORSABLE_COHORT = (CohortStatus.OPEN.value, CohortStatus.SELECTION.value)
+
+# ---------------------------------------------------------------------------
+# Notifications (English sources; rendered in each recipient's language)
+# ---------------------------------------------------------------------------
+
+RECEIVED = Notice(
+    "programme.application_received",
+    N_("Application received: %(programme)s"),
+    N_(
+        "Thank you for your application to “%(cohort)s” of the fast-track programme "
+        "“%(programme)s”. Applications close on %(closes)s. Your department head is asked "
+        "for a statement; after the selection, which the staff council reviews, you will "
+        "hear the decision. You can withdraw your application until then."
+    ),
+)
+ENDORSE_REQUEST = Notice(
+    "programme.endorsement_requested",
+    N_("Statement requested: %(employee)s applied to %(programme)s"),
+    N_(
+        "%(employee)s has applied to “%(cohort)s” of the fast-track programme "
+        "“%(programme)s”. Please endorse the application or not, with a comment the "
+        "applicant can read, by %(closes)s."
+    ),
+)
+ENDORSED = Notice(
+    "programme.endorsed",
+    N_("Your application has been endorsed: %(programme)s"),
+    N_(
+        "%(head)s endorses your application to “%(cohort)s” of the fast-track programme "
+        "“%(programme)s”. Comment: %(comment)s"
+    ),
+)
+NOT_ENDORSED = Notice(
+    "programme.endorsed",
+    N_("Statement on your application: %(programme)s"),
+    N_(
+        "%(head)s does not endorse your application to “%(cohort)s” of the fast-track "
+        "programme “%(programme)s”. Comment: %(comment)s Your application stays in the "
+        "selection; you may withdraw it until the decisions are sent."
+    ),
+)
+NOMINATED = Notice(
+    "programme.nominated",
+    N_("You have been nominated: %(programme)s"),
+    N_(
+        "%(head)s has nominated you for “%(cohort)s” of the fast-track programme "
+        "“%(programme)s”. Note: %(note)s If you would like to take part, please accept "
+        "the nomination with a short motivation by %(closes)s; you may also decline it."
+    ),
+)
+NOMINATION_ACCEPTED = Notice(
+    "programme.nomination_accepted",
+    N_("Nomination accepted: %(employee)s"),
+    N_(
+        "%(employee)s has accepted your nomination for “%(cohort)s” of the fast-track "
+        "programme “%(programme)s”; the application is now in the selection."
+    ),
+)
+NOMINATION_DECLINED = Notice(
+    "programme.nomination_declined",
+    N_("Nomination declined: %(employee)s"),
+    N_(
+        "%(employee)s has declined your nomination for “%(cohort)s” of the fast-track "
+        "programme “%(programme)s”."
+    ),
+)
+PROPOSAL_CHANGED = Notice(
+    "programme.proposal_changed",
+    N_("Proposed applicant withdrew: %(cohort)s"),
+    N_(
+        "%(employee)s has withdrawn the application to “%(cohort)s” of the fast-track "
+        "programme “%(programme)s”. It was part of the selection proposal, which needs "
+        "to be reviewed."
+    ),
+)
+
+
+def my_programmes_link() -> str | None:
+    return notices.site_path(("talent.my_programmes", {}))
+
+
+def candidates_link() -> str | None:
+    return notices.site_path(("talent.candidates", {}))
+
+
+def cohort_params(cohort: Cohort) -> dict[str, object]:
+    return {
+        "cohort": cohort.name,
+        "programme": cohort.programme.title,
+        "closes": cohort.applications_close_on,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Checks
+# ---------------------------------------------------------------------------
+
+
+def today_of(now: datetime) -> date:
+    """The day in Berlin at ``now`` (the application window is in German days)."""
+    return to_berlin(now).date()
+
+
+def _text(value: str | None, field: str, low: int, high: int, message: str) -> str:
+    text = (value or "").strip()
+    if len(text) < low:
+        raise ValidationFailed(message, field=field, min=low, max=high)
+    if len(text) > high:
+        raise ValidationFailed(N_("Please use at most %(max)s characters."), field=field, max=high)
+    return text
+
+
+def _motivation(value: str | None) -> str:
+    return _text(
+        value,
+        "motivation",
+        MOTIVATION_MIN,
+        MOTIVATION_MAX,
+        N_("Please describe your motivation in %(min)s to %(max)s characters."),
+    )
+
+
+def _require_window(cohort: Cohort, now: datetime) -> None:
+    today = today_of(now)
+    if cohort.status != CohortStatus.OPEN.value:
+        raise Conflict(N_("This cohort is not open for applications."))
+    if today < cohort.applications_open_on:
+        opens = cohort.applications_open_on
+        raise Conflict(N_("Applications open on %(date)s."), date=LazyString(fmt_date, opens))
+    if today > cohort.applications_close_on:
+        raise Conflict(N_("The application window of this cohort has closed."))
+
+
+def _require_eligible(employee: Employee, cohort: Cohort, now: datetime, *, other: bool) -> None:
+    reasons = ineligibility(employee, cohort, today_of(now), about_other=other)
+    if reasons:
+        message = (
+            N_("%(name)s cannot be nominated for this cohort: %(reasons)s")
+            if other
+            else N_("You cannot apply to this cohort: %(reasons)s")
+        )
+        raise ValidationFailed(message, name=employee.full_name, reasons=reasons_text(reasons))
+
+
+def _lock(application: Application) -> Application:
+    """Lock the application row (PostgreSQL) and read it and its cohort again."""
+    locked = db.session.scalars(
+        select(Application)
+        .where(Application.id == application.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    db.session.refresh(locked.cohort)
+    return locked
+
+
+def _lock_cohort(cohort: Cohort) -> Cohort:
+    """Read the cohort again, holding a share lock (PostgreSQL) so that HR cannot close
+    or cancel it before this transaction ends (SQLite holds the write lock already)."""
+    return db.session.scalars(
+        select(Cohort)
+        .where(Cohort.id == cohort.id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _existing(cohort: Cohort, employee: Employee) -> Application | None:
+    return db.session.scalars(
+        select(Application)
+        .where(Application.cohort_id == cohort.id, Application.employee_id == employee.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def _refuse_existing(existing: Application, *, nominating: bool) -> None:
+    if existing.state == ApplicationState.NOMINATED.value:
+        raise Conflict(
+            N_("This person has already been nominated for this cohort.")
+            if nominating
+            else N_("You have been nominated for this cohort: please accept or decline.")
+        )
+    if existing.state == ApplicationState.SUBMITTED.value:
+        raise Conflict(
+            N_("This person has already applied to this cohort.")
+            if nominating
+            else N_("You have already applied to this cohort.")
+        )
+    raise Conflict(N_("The application to this cohort has already been decided."))
+
+
+def _insert(application: Application) -> None:
+    """Insert in a savepoint: the unique constraint (cohort, person) refuses a second
+    application even when the check above raced with another request."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(application)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            N_("There is already an application of this person to this cohort.")
+        ) from exc
+
+
+def _reset(application: Application) -> None:
+    """A withdrawn application used again starts afresh (its history is in the audit log)."""
+    application.motivation = None
+    application.submitted_at = None
+    application.withdrawn_at = None
+    application.nominated_by_id = None
+    application.nomination_note = None
+    application.endorsement = Endorsement.PENDING.value
+    application.endorsed_by_id = None
+    application.endorsement_comment = None
+    application.endorsed_at = None
+    application.proposed = False
+    application.decided_at = None
+
+
+def _record(
+    actor: User | None,
+    application: Application,
+    verb: str,
+    from_state: str | None,
+    now: datetime,
+    **details: Any,
+) -> None:
+    audit.record(
+        actor,
+        f"application.{verb}",
+        "application",
+        application.id,
+        from_state=from_state,
+        to_state=application.state,
+        details={"cohort_id": application.cohort_id, "employee_id": application.employee_id}
+        | details,
+        now=now,
+    )
+
+
+def _own(actor: User, application: Application) -> None:
+    if actor.employee_id is None or actor.employee_id != application.employee_id:
+        raise PermissionDenied(N_("This is not your application."))
+
+
+# ---------------------------------------------------------------------------
+# Applying and withdrawing
+# ---------------------------------------------------------------------------
+
+
+def apply(actor: User, cohort: Cohort, motivation: str, now: datetime) -> Application:
+    """The actor applies to ``cohort`` with ``motivation`` (own account only): the cohort
+    must be open, today within the window and the person eligible. A withdrawn
+    application of theirs to this cohort is used again."""
+    begin_write()
+    if actor.employee_id is None or actor.employee is None:
+        raise PermissionDenied(N_("Only employees can apply to a fast-track programme."))
+    employee = actor.employee
+    text = _motivation(motivation)
+    cohort = _lock_cohort(cohort)
+    _require_window(cohort, now)
+    _require_eligible(employee, cohort, now, other=False)
+    application = _existing(cohort, employee)
+    from_state = None
+    if application is not None:
+        if application.state != ApplicationState.WITHDRAWN.value:
+            _refuse_existing(application, nominating=False)
+        from_state = application.state
+        _reset(application)
+    else:
+        application = Application(cohort_id=cohort.id, employee_id=employee.id, created_at=now)
+    application.state = ApplicationState.SUBMITTED.value
+    application.motivation = text
+    application.submitted_at = now
+    if from_state is None:
+        _insert(application)
+    db.session.flush()
+    _record(actor, application, "submitted", from_state, now)
+
+    params = cohort_params(cohort)
+    notices.send_to_employee(employee.id, RECEIVED, params, now, my_programmes_link())
+    head = notices.head_account(employee.id, employee.department)
+    notices.send(
+        head, ENDORSE_REQUEST, {**params, "employee": employee.full_name}, now, candidates_link()
+    )
+    return application
+
+
+def withdraw(actor: User, application: Application, now: datetime) -> None:
+    """The applicant withdraws a nomination or application until the decisions are sent;
+    if it was in HR's proposal, it leaves the proposal and HR is told."""
+    begin_write()
+    _own(actor, application)
+    application = _lock(application)
+    if application.state not in UNDECIDED:
+        raise Conflict(N_("This application has already been decided or withdrawn."))
+    cohort = application.cohort
+    if cohort.status not in WITHDRAWABLE_COHORT:
+        raise Conflict(
+            N_("The decisions have been sent: the application can no longer be withdrawn.")
+        )
+    from_state = application.state
+    was_proposed = application.proposed
+    application.state = ApplicationState.WITHDRAWN.value
+    application.withdrawn_at = now
+    application.proposed = False
+    db.session.flush()
+    details: dict[str, Any] = {"proposal_changed": True} if was_proposed else {}
+    _record(actor, application, "withdrawn", from_state, now, **details)
+    if was_proposed:
+        params = {**cohort_params(cohort), "employee": application.employee.full_name}
+        for user in notices.hr_users():
+            notices.send(user, PROPOSAL_CHANGED, params, now)
+
+
+# ---------------------------------------------------------------------------
+# Nominations
+# ---------------------------------------------------------------------------
+
+
+def nominate(
+    actor: User, cohort: Cohort, employee: Employee, note: str, now: datetime
+) -> Application:
+    """A head nominates someone of their subtree (never themselves) for an open cohort;
+    the nomination counts as their endorsement, with ``note`` as its comment. The person
+    is told and accepts (with a motivation) or declines."""
+    begin_write()
+    if not can(actor, "programmes.candidates", employee):
+        raise PermissionDenied(N_("You can only nominate people of your own team."))
+    text = _text(note, "note", 1, NOTE_MAX, N_("Please say why you nominate this person."))
+    cohort = _lock_cohort(cohort)
+    _require_window(cohort, now)
+    _require_eligible(employee, cohort, now, other=True)
+    application = _existing(cohort, employee)
+    from_state = None
+    if application is not None:
+        if application.state != ApplicationState.WITHDRAWN.value:
+            _refuse_existing(application, nominating=True)
+        from_state = application.state
+        _reset(application)
+    else:
+        application = Application(cohort_id=cohort.id, employee_id=employee.id, created_at=now)
+    application.state = ApplicationState.NOMINATED.value
+    application.nominated_by_id = actor.id
+    application.nomination_note = text
+    application.endorsement = Endorsement.ENDORSED.value
+    application.endorsed_by_id = actor.id
+    application.endorsement_comment = text
+    application.endorsed_at = now
+    if from_state is None:
+        _insert(application)
+    db.session.flush()
+    _record(actor, application, "nominated", from_state, now)
+    params = {**cohort_params(cohort), "head": actor.display_name, "note": text}
+    notices.send_to_employee(employee.id, NOMINATED, params, now, my_programmes_link())
+    return application
+
+
+def _nominator(application: Application) -> User | None:
+    if application.nominated_by_id is None:
+        return None
+    user = db.session.get(User, application.nominated_by_id)
+    return user if user is not None and user.active else None
+
+
+def accept_nomination(
+    actor: User, application: Application, motivation: str, now: datetime
+) -> None:
+    """The nominee agrees, adding their motivation: the application is submitted."""
+    begin_write()
+    _own(actor, application)
+    text = _motivation(motivation)
+    application = _lock(application)
+    if application.state != ApplicationState.NOMINATED.value:
+        raise Conflict(N_("This nomination has already been answered."))
+    cohort = application.cohort
+    _require_window(cohort, now)
+    _require_eligible(application.employee, cohort, now, other=False)
+    application.state = ApplicationState.SUBMITTED.value
+    application.motivation = text
+    application.submitted_at = now
+    db.session.flush()
+    _record(actor, application, "nomination_accepted", ApplicationState.NOMINATED.value, now)
+    params = {**cohort_params(cohort), "employee": application.employee.full_name}
+    notices.send_to_employee(application.employee_id, RECEIVED, params, now, my_programmes_link())
+    notices.send(_nominator(application), NOMINATION_ACCEPTED, params, now, candidates_link())
+
+
+def decline_nomination(actor: User, application: Application, now: datetime) -> None:
+    """The nominee declines: the nomination is withdrawn and the head told."""
+    begin_write()
+    _own(actor, application)
+    application = _lock(application)
+    if application.state != ApplicationState.NOMINATED.value:
+        raise Conflict(N_("This nomination has already been answered."))
+    application.state = ApplicationState.WITHDRAWN.value
+    application.withdrawn_at = now
+    application.proposed = False
+    db.session.flush()
+    _record(actor, application, "nomination_declined", ApplicationState.NOMINATED.value, now)
+    params = {**cohort_params(application.cohort), "employee": application.employee.full_name}
+    notices.send(_nominator(application), NOMINATION_DECLINED, params, now, candidates_link())
+
+
+# ---------------------------------------------------------------------------
+# Endorsement
+# ---------------------------------------------------------------------------
+
+
+def endorse(
+    actor: User, application: Application, endorsed: bool, comment: str, now: datetime
+) -> None:
+    """The head of the applicant's subtree endorses the application or not, with a
+    comment the applicant reads; it may be changed until the selection has ended."""
+    begin_write()
+    if not can(actor, "programmes.candidates", application):
+        raise PermissionDenied(N_("You can only give statements on applications of your team."))
+    text = _text(
+        comment,
+        "comment",
+        1,
+        COMMENT_MAX,
+        N_("Please explain your statement in a comment; the applicant can read it."),
+    )
+    application = _lock(application)
+    if application.state not in UNDECIDED:
+        raise Conflict(N_("This application has already been decided or withdrawn."))
+    cohort = application.cohort
+    if cohort.status not in ENDORSABLE_COHORT:
+        raise Conflict(N_("The selection has ended: the statement can no longer be changed."))
+    new = Endorsement.ENDORSED.value if endorsed else Endorsement.NOT_ENDORSED.value
+    old, old_comment = application.endorsement, application.endorsement_comment
+    if (old, old_comment) == (new, text):
+        return
+    application.endorsement = new
+    application.endorsement_comment = text
+    application.endorsed_by_id = actor.id
+    application.endorsed_at = now
+    db.session.flush()
+    audit.record(
+        actor,
+        "application.endorsed",
+        "application",
+        application.id,
+        from_state=old,
+        to_state=new,
+        details={
+            "cohort_id": application.cohort_id,
+            "employee_id": application.employee_id,
+            "old_comment": old_comment,
+            "new_comment": text,
+        },
+        now=now,
+    )
+    params = {**cohort_params(cohort), "head": actor.display_name, "comment": text}
+    notices.send_to_employee(
+        application.employee_id,
+        ENDORSED if endorsed else NOT_ENDORSED,
+        params,
+        now,
+        my_programmes_link(),
+    )
+
+
+def may_endorse(application: Application) -> bool:
+    """Whether a statement can still be given or changed (state and cohort only)."""
+    return application.state in UNDECIDED and application.cohort.status in ENDORSABLE_COHORT
+
+
+def may_withdraw(application: Application) -> bool:
+    return application.state in UNDECIDED and application.cohort.status in WITHDRAWABLE_COHORT
+
+
+# ---------------------------------------------------------------------------
+# The head's view
+# ---------------------------------------------------------------------------
+
+
+def head_applications_statement(head_user: User, today: date) -> Select[tuple[Application]]:
+    """Applications of the head's subtree (never their own) to cohorts not yet ended and
+    not cancelled — cohort closing soonest first, then by name — with employee,
+    department, cohort and programme loaded in the same statement."""
+    scope = sorted(scope_department_ids(head_user))
+    statement = (
+        select(Application)
+        .join(Application.employee)
+        .join(Application.cohort)
+        .options(
+            joinedload(Application.employee).joinedload(Employee.department),
+            joinedload(Application.cohort).joinedload(Cohort.programme),
+        )
+        .where(
+            Employee.department_id.in_(scope),
+            Cohort.status != CohortStatus.CANCELLED.value,
+            Cohort.ends_on >= today,
+        )
+        .order_by(
+            Cohort.applications_close_on,
+            Cohort.id,
+            Employee.last_name,
+            Employee.first_name,
+            Application.id,
+        )
+    )
+    if head_user.employee_id is not None:
+        statement = statement.where(Application.employee_id != head_user.employee_id)
+    return statement
+
+
+def applications_for_head(head_user: User, today: date) -> list[Application]:
+    """The applications a head sees (see ``head_applications_statement``), in two
+    queries at most (the subtree, then the applications), however many there are."""
+    return list(db.session.scalars(head_applications_statement(head_user, today)).unique())
