@@ -62,7 +62,6 @@ from talent.progress import (
 T = "talent/progress/"
 
 
-
 @bp.context_processor
 def _running_labels() -> dict[str, Any]:
     return {
