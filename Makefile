@@ -69,6 +69,7 @@ bench: install
 	$(BIN)/python -m bench.certificates
 	$(BIN)/python -m bench.staff_import
 	$(BIN)/python -m bench.demo
+	$(BIN)/python -m bench.reports
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

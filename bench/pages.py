@@ -43,7 +43,27 @@ PAGES: list[tuple[str, str, str]] = [
     ("Genehmigungen (Leitung)", "head", "/kurse/genehmigungen"),
     ("Team-Kompetenzen (Leitung)", "head", "/talente/team"),
     ("Meine Kompetenzen", "employee", "/talente/meine-kompetenzen"),
+    ("Kohorten-Dashboard, Auswahl (PE)", "hr", "/talente/kohorten/{selection_cohort}"),
+    ("Kohorten-Dashboard, laufend (PE)", "hr", "/talente/kohorten/{running_cohort}"),
+    ("Auswahl-Dokumentation (Personalrat)", "council", "/talente/auswahl/{running_cohort}"),
+    ("Mein Programm", "employee", "/talente/mein-programm"),
 ]
+
+
+def demo_ids(app: Flask) -> dict[str, int]:
+    """Ids the page paths need: the demo's cohorts in selection and running."""
+    from sqlalchemy import select
+
+    from academy.extensions import db
+    from talent.programme_models import Cohort, CohortStatus
+
+    with app.app_context():
+        rows = db.session.execute(select(Cohort.status, Cohort.id)).all()
+    ids = {f"{status}_cohort": cohort_id for status, cohort_id in rows}
+    return {
+        "selection_cohort": ids.get(f"{CohortStatus.SELECTION}_cohort", 0),
+        "running_cohort": ids.get(f"{CohortStatus.RUNNING}_cohort", 0),
+    }
 
 BASELINE_TEMPLATE = """<!doctype html><title>Kurse</title><ul>
 {% for c in courses %}<li>{{ c.code }} – {{ c.title }} ({{ c.duration_ue }} UE)</li>{% endfor %}
@@ -169,7 +189,9 @@ def run_size(employees: int, seconds: float) -> dict[str, Figure]:
         figures = {"Basis: Flask + SQLAlchemy, 20 Kurse": Figure(base_rps, 1)}
         print(f"{'Basis: Flask + SQLAlchemy, 20 Kurse':40} {base_rps:8.1f} req/s")
         print(f"{'Basis, Vorlage einmal kompiliert':40} {compiled_rps:8.1f} req/s")
-        for label, account, path in PAGES:
+        ids = demo_ids(app)
+        for label, account, template in PAGES:
+            path = template.format(**ids)
             client = logged_in_client(app, account)
 
             def call(client=client, path=path) -> int:
