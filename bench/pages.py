@@ -65,6 +65,7 @@ def demo_ids(app: Flask) -> dict[str, int]:
         "running_cohort": ids.get(f"{CohortStatus.RUNNING}_cohort", 0),
     }
 
+
 BASELINE_TEMPLATE = """<!doctype html><title>Kurse</title><ul>
 {% for c in courses %}<li>{{ c.code }} – {{ c.title }} ({{ c.duration_ue }} UE)</li>{% endfor %}
 </ul>"""

@@ -4,7 +4,8 @@ nominate someone of their subtree, who then accepts (with a motivation) or decli
 Applicants may withdraw until the decisions are sent.
 
 Services take ``actor`` and ``now``, flush only, raise ``DomainError`` subclasses, write
-the audit log (``application.<verb>``) and notify the people concerned.
+the audit log (``application.<verb>``) and notify the people concerned (the texts and
+recipients are in ``talent.application_notices``).
 """
 
 from __future__ import annotations
@@ -25,8 +26,14 @@ from academy.errors import Conflict, PermissionDenied, ValidationFailed
 from academy.extensions import db
 from academy.i18n import N_, fmt_date
 from academy.models import Employee, User
-from courses import notices
-from courses.notices import Notice
+from talent.application_notices import (
+    notify_applied,
+    notify_endorsement,
+    notify_nominated,
+    notify_nomination_accepted,
+    notify_nomination_declined,
+    notify_proposal_changed,
+)
 from talent.eligibility import ineligibility, reasons_text
 from talent.programme_models import (
     Application,
@@ -51,97 +58,6 @@ WITHDRAWABLE_COHORT = (
 )
 #: Until when a head may give or change their statement (the selection has not ended).
 ENDORSABLE_COHORT = (CohortStatus.OPEN.value, CohortStatus.SELECTION.value)
-
-# ---------------------------------------------------------------------------
-# Notifications (English sources; rendered in each recipient's language)
-# ---------------------------------------------------------------------------
-
-RECEIVED = Notice(
-    "programme.application_received",
-    N_("Application received: %(programme)s"),
-    N_(
-        "Thank you for your application to “%(cohort)s” of the fast-track programme "
-        "“%(programme)s”. Applications close on %(closes)s. Your department head is asked "
-        "for a statement; after the selection, which the staff council reviews, you will "
-        "hear the decision. You can withdraw your application until then."
-    ),
-)
-ENDORSE_REQUEST = Notice(
-    "programme.endorsement_requested",
-    N_("Statement requested: %(employee)s applied to %(programme)s"),
-    N_(
-        "%(employee)s has applied to “%(cohort)s” of the fast-track programme "
-        "“%(programme)s”. Please endorse the application or not, with a comment the "
-        "applicant can read, by %(closes)s."
-    ),
-)
-ENDORSED = Notice(
-    "programme.endorsed",
-    N_("Your application has been endorsed: %(programme)s"),
-    N_(
-        "%(head)s endorses your application to “%(cohort)s” of the fast-track programme "
-        "“%(programme)s”. Comment: %(comment)s"
-    ),
-)
-NOT_ENDORSED = Notice(
-    "programme.endorsed",
-    N_("Statement on your application: %(programme)s"),
-    N_(
-        "%(head)s does not endorse your application to “%(cohort)s” of the fast-track "
-        "programme “%(programme)s”. Comment: %(comment)s Your application stays in the "
-        "selection; you may withdraw it until the decisions are sent."
-    ),
-)
-NOMINATED = Notice(
-    "programme.nominated",
-    N_("You have been nominated: %(programme)s"),
-    N_(
-        "%(head)s has nominated you for “%(cohort)s” of the fast-track programme "
-        "“%(programme)s”. Note: %(note)s If you would like to take part, please accept "
-        "the nomination with a short motivation by %(closes)s; you may also decline it."
-    ),
-)
-NOMINATION_ACCEPTED = Notice(
-    "programme.nomination_accepted",
-    N_("Nomination accepted: %(employee)s"),
-    N_(
-        "%(employee)s has accepted your nomination for “%(cohort)s” of the fast-track "
-        "programme “%(programme)s”; the application is now in the selection."
-    ),
-)
-NOMINATION_DECLINED = Notice(
-    "programme.nomination_declined",
-    N_("Nomination declined: %(employee)s"),
-    N_(
-        "%(employee)s has declined your nomination for “%(cohort)s” of the fast-track "
-        "programme “%(programme)s”."
-    ),
-)
-PROPOSAL_CHANGED = Notice(
-    "programme.proposal_changed",
-    N_("Proposed applicant withdrew: %(cohort)s"),
-    N_(
-        "%(employee)s has withdrawn the application to “%(cohort)s” of the fast-track "
-        "programme “%(programme)s”. It was part of the selection proposal, which needs "
-        "to be reviewed."
-    ),
-)
-
-
-def my_programmes_link() -> str | None:
-    return notices.site_path(("talent.my_programmes", {}))
-
-
-def candidates_link() -> str | None:
-    return notices.site_path(("talent.candidates", {}))
-
-
-def cohort_params(cohort: Cohort) -> dict[str, object]:
-    return {
-        "cohort": cohort.name,
-        "programme": cohort.programme.title,
-        "closes": cohort.applications_close_on,
-    }
 
 
 # ---------------------------------------------------------------------------
@@ -331,12 +247,7 @@ def apply(actor: User, cohort: Cohort, motivation: str, now: datetime) -> Applic
     db.session.flush()
     _record(actor, application, "submitted", from_state, now)
 
-    params = cohort_params(cohort)
-    notices.send_to_employee(employee.id, RECEIVED, params, now, my_programmes_link())
-    head = notices.head_account(employee.id, employee.department)
-    notices.send(
-        head, ENDORSE_REQUEST, {**params, "employee": employee.full_name}, now, candidates_link()
-    )
+    notify_applied(cohort, employee, now)
     return application
 
 
@@ -362,9 +273,7 @@ def withdraw(actor: User, application: Application, now: datetime) -> None:
     details: dict[str, Any] = {"proposal_changed": True} if was_proposed else {}
     _record(actor, application, "withdrawn", from_state, now, **details)
     if was_proposed:
-        params = {**cohort_params(cohort), "employee": application.employee.full_name}
-        for user in notices.hr_users():
-            notices.send(user, PROPOSAL_CHANGED, params, now)
+        notify_proposal_changed(cohort, application, now)
 
 
 # ---------------------------------------------------------------------------
@@ -405,16 +314,8 @@ def nominate(
         _insert(application)
     db.session.flush()
     _record(actor, application, "nominated", from_state, now)
-    params = {**cohort_params(cohort), "head": actor.display_name, "note": text}
-    notices.send_to_employee(employee.id, NOMINATED, params, now, my_programmes_link())
+    notify_nominated(cohort, employee, actor, text, now)
     return application
-
-
-def _nominator(application: Application) -> User | None:
-    if application.nominated_by_id is None:
-        return None
-    user = db.session.get(User, application.nominated_by_id)
-    return user if user is not None and user.active else None
 
 
 def accept_nomination(
@@ -435,9 +336,7 @@ def accept_nomination(
     application.submitted_at = now
     db.session.flush()
     _record(actor, application, "nomination_accepted", ApplicationState.NOMINATED.value, now)
-    params = {**cohort_params(cohort), "employee": application.employee.full_name}
-    notices.send_to_employee(application.employee_id, RECEIVED, params, now, my_programmes_link())
-    notices.send(_nominator(application), NOMINATION_ACCEPTED, params, now, candidates_link())
+    notify_nomination_accepted(cohort, application, now)
 
 
 def decline_nomination(actor: User, application: Application, now: datetime) -> None:
@@ -452,8 +351,7 @@ def decline_nomination(actor: User, application: Application, now: datetime) -> 
     application.proposed = False
     db.session.flush()
     _record(actor, application, "nomination_declined", ApplicationState.NOMINATED.value, now)
-    params = {**cohort_params(application.cohort), "employee": application.employee.full_name}
-    notices.send(_nominator(application), NOMINATION_DECLINED, params, now, candidates_link())
+    notify_nomination_declined(application, now)
 
 
 # ---------------------------------------------------------------------------
@@ -506,14 +404,7 @@ def endorse(
         },
         now=now,
     )
-    params = {**cohort_params(cohort), "head": actor.display_name, "comment": text}
-    notices.send_to_employee(
-        application.employee_id,
-        ENDORSED if endorsed else NOT_ENDORSED,
-        params,
-        now,
-        my_programmes_link(),
-    )
+    notify_endorsement(cohort, application, actor, endorsed, text, now)
 
 
 def may_endorse(application: Application) -> bool:

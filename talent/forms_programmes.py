@@ -28,8 +28,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from academy.models import Competence, JobRole
 from courses.models import Course
-from talent.cohorts import MAX_DESCRIPTION as MAX_CRITERION_TEXT
-from talent.cohorts import MAX_NAME, MAX_REASON, WEIGHT_MAX, WEIGHT_MIN, split_pay_groups
+from talent.cohort_settings import MAX_DESCRIPTION as MAX_CRITERION_TEXT
+from talent.cohort_settings import MAX_NAME, WEIGHT_MAX, WEIGHT_MIN, split_pay_groups
+from talent.cohorts import MAX_REASON
 from talent.forms_profiles import competence_choices, level_choices
 from talent.programme_models import (
     MILESTONE_KIND_LABELS,

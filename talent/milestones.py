@@ -105,8 +105,8 @@ def _reason(reason: str | None) -> str:
     return text
 
 
-def _my_programme_link() -> str | None:
-    return site_path(("talent.my_programme", {}))
+def _my_programme_link(member: CohortMember) -> str | None:
+    return site_path(("talent.my_programme", {"member_id": member.id}))
 
 
 def _send_to(
@@ -172,7 +172,7 @@ def assign_mentor(actor: User, member: CohortMember, mentor: Employee, now: date
     params = _params(member)
     _send_to(mentor.id, MENTOR_FOR_MENTOR, params, now, site_path(("talent.mentees", {})))
     params |= {"mentor": mentor.full_name, "email": mentor.email or "–"}
-    _send_to(member.employee_id, MENTOR_FOR_MEMBER, params, now, _my_programme_link())
+    _send_to(member.employee_id, MENTOR_FOR_MEMBER, params, now, _my_programme_link(member))
 
 
 # ---------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def drop_out(actor: User, member: CohortMember, reason: str, now: datetime) -> N
         now=now,
     )
     params = _params(member) | {"date": member.dropped_out_on, "reason": text}
-    _send_to(member.employee_id, DROPPED_OUT, params, now, _my_programme_link())
+    _send_to(member.employee_id, DROPPED_OUT, params, now, _my_programme_link(member))
 
 
 def graduate_if_complete(member: CohortMember, actor: User | None, now: datetime) -> bool:
@@ -332,7 +332,7 @@ def graduate_if_complete(member: CohortMember, actor: User | None, now: datetime
         to_state=MemberState.GRADUATED.value,
         now=now,
     )
-    _send_to(member.employee_id, GRADUATED, _params(member), now, _my_programme_link())
+    _send_to(member.employee_id, GRADUATED, _params(member), now, _my_programme_link(member))
     programme_graduated.send(member, now=now, actor=actor)
     return True
 

@@ -1,6 +1,7 @@
 """Selection of a fast-track cohort: HR scores every application per criterion, the
 weighted ranking orders them, HR proposes whom to accept, the staff council consents or
-objects, and after its consent HR sends the acceptances and rejections.
+objects, and after its consent HR sends the acceptances and rejections. The notifications
+are in ``talent.selection_notices``.
 
 Rules decided here (see also docs/programmes-contract.md):
 
@@ -35,8 +36,8 @@ from academy.auth.policy import can
 from academy.errors import Conflict, PermissionDenied, ValidationFailed
 from academy.extensions import db
 from academy.i18n import N_
-from academy.models import Employee, Role, RoleAssignment, User
-from courses.notices import Notice, accounts_for, hr_users, send, site_path
+from academy.models import Employee, User
+from courses.notices import Notice
 from talent.programme_models import (
     COHORT_STATUS_LABELS,
     Application,
@@ -50,6 +51,16 @@ from talent.programme_models import (
     Score,
     SelectionCriterion,
 )
+from talent.selection_notices import (
+    ACCEPTED,
+    COUNCIL_CONSENTED,
+    COUNCIL_OBJECTED,
+    NOMINATION_LAPSED,
+    REJECTED,
+    notify_council_decision,
+    notify_decisions,
+    notify_proposal,
+)
 
 SCORE_MAX = 5
 COMMENT_MAX = 2000
@@ -60,77 +71,10 @@ RANKED_STATES = (
     ApplicationState.ACCEPTED.value,
     ApplicationState.REJECTED.value,
 )
-#: Where a selected person finds their programme (built by the "running" part).
-MY_PROGRAMME_PATH = "/talente/mein-programm"
 
 COMMENT_NEEDED = N_(
     "Please explain this score in a comment: the lowest (0) and the highest score (5) "
     "need a reason."
-)
-
-# ---------------------------------------------------------------------------
-# Notifications (English source texts, rendered in each recipient's language)
-# ---------------------------------------------------------------------------
-
-PROPOSAL_SUBMITTED = Notice(
-    "programme.proposal",
-    N_("Fast-track selection for your review: %(cohort)s"),
-    N_(
-        "HR proposes %(count)s of %(total)s applicants for the %(seats)s places of the "
-        "cohort “%(cohort)s” of “%(programme)s”. Please review the proposal and consent or "
-        "object before the decisions are sent."
-    ),
-)
-COUNCIL_OBJECTED = Notice(
-    "programme.council_objection",
-    N_("Staff council objects to the selection: %(cohort)s"),
-    N_(
-        "The staff council has objected to the selection proposal for the cohort "
-        "“%(cohort)s” of “%(programme)s”. Comment: %(comment)s. The cohort is back in "
-        "selection; please revise the proposal."
-    ),
-)
-COUNCIL_CONSENTED = Notice(
-    "programme.council_consent",
-    N_("Staff council consents to the selection: %(cohort)s"),
-    N_(
-        "The staff council has consented to the selection proposal for the cohort "
-        "“%(cohort)s” of “%(programme)s”. You can now send the acceptances and rejections."
-    ),
-)
-ACCEPTED = Notice(
-    "programme.accepted",
-    N_("You have been selected: %(programme)s"),
-    N_(
-        "Congratulations! You have been selected for the cohort “%(cohort)s” of "
-        "“%(programme)s”. The programme starts on %(starts_on)s. Your programme page shows "
-        "the curriculum with its due dates and, once assigned, your mentor."
-    ),
-)
-REJECTED = Notice(
-    "programme.rejected",
-    N_("Your application for “%(programme)s”"),
-    N_(
-        "Thank you very much for your application for the cohort “%(cohort)s” of "
-        "“%(programme)s” and for the motivation you shared with us. We received more strong "
-        "applications than there are places, and after careful consideration we are sorry "
-        "that we cannot offer you a place in this cohort. This is not a judgement of your "
-        "work.\n\n"
-        "We warmly encourage you to apply again for a future cohort. Until then, the course "
-        "catalogue and your competency profile in the Digital Academy show offerings that "
-        "support your development. If you would like to talk about your next steps, the "
-        "staff development team (Personalentwicklung) will be glad to arrange a "
-        "conversation with you."
-    ),
-)
-NOMINATION_LAPSED = Notice(
-    "programme.nomination_lapsed",
-    N_("Nomination closed: %(programme)s"),
-    N_(
-        "The selection for the cohort “%(cohort)s” of “%(programme)s” has been completed. "
-        "As you did not take up the nomination, it has been closed. You are welcome to "
-        "apply for a future cohort."
-    ),
 )
 
 
@@ -324,18 +268,6 @@ def ranking(cohort: Cohort) -> list[RankedApplication]:
 # ---------------------------------------------------------------------------
 
 
-def council_users() -> list[User]:
-    """Every active staff council account (one query)."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(RoleAssignment, RoleAssignment.user_id == User.id)
-            .where(RoleAssignment.role == Role.COUNCIL.value, User.active.is_(True))
-            .order_by(User.id)
-        )
-    )
-
-
 def latest_review(cohort: Cohort) -> CouncilReview | None:
     return db.session.scalar(
         select(CouncilReview)
@@ -375,10 +307,6 @@ def _move(cohort: Cohort, to: CohortStatus, now: datetime) -> str:
     set_committed_value(cohort, "status", to.value)
     set_committed_value(cohort, "status_changed_at", now)
     return before
-
-
-def _names(cohort: Cohort) -> dict[str, object]:
-    return {"cohort": cohort.name, "programme": cohort.programme.title}
 
 
 def propose(
@@ -450,10 +378,7 @@ def propose(
         details={"review_id": review.id, "application_ids": sorted(ids)},
         now=now,
     )
-    params = {**_names(cohort), "count": len(ids), "total": len(submitted), "seats": cohort.seats}
-    link = site_path(("talent.council_review", {"cohort_id": cohort.id}))
-    for user in council_users():
-        send(user, PROPOSAL_SUBMITTED, params, now, link)
+    notify_proposal(cohort, len(ids), len(submitted), now)
     db.session.flush()
     return review
 
@@ -484,8 +409,6 @@ def council_decide(
         raise ValidationFailed(N_("Please explain the objection in a comment."), field="comment")
     review.decision, review.decision_comment = decision, comment
     review.decided_at, review.decided_by_id = now, actor.id
-    params = {**_names(cohort), "comment": comment or "–"}
-    link = site_path(("talent.cohort_dashboard", {"cohort_id": cohort.id}))
     if decision == CouncilDecision.OBJECTION:
         for app in db.session.scalars(
             select(Application).where(
@@ -509,8 +432,7 @@ def council_decide(
         details={"review_id": review.id, "decision": decision},
         now=now,
     )
-    for user in hr_users():
-        send(user, notice, params, now, link)
+    notify_council_decision(cohort, notice, comment, now)
     db.session.flush()
     return review
 
@@ -586,14 +508,6 @@ def send_decisions(actor: User, cohort: Cohort, now: datetime) -> list[CohortMem
             details={"cohort_id": cohort.id, "review_id": review.id},
             now=now,
         )
-    params = {**_names(cohort), "starts_on": cohort.starts_on}
-    links = {
-        ACCEPTED.kind: site_path(("talent.my_programme", {})) or MY_PROGRAMME_PATH,
-        REJECTED.kind: site_path(("courses.catalogue", {})),
-        NOMINATION_LAPSED.kind: site_path(("courses.catalogue", {})),
-    }
-    accounts = accounts_for(outcome)
-    for employee_id, notice in outcome.items():
-        send(accounts.get(employee_id), notice, params, now, links[notice.kind])
-    db.session.flush()
+    db.session.flush()  # member ids for the acceptance links
+    notify_decisions(cohort, outcome, now, {m.employee_id: m.id for m in members})
     return members

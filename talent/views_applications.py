@@ -120,7 +120,7 @@ def programme_page_url(member: CohortMember) -> str | None:
     """The member's own programme page (built by the "running" part), if it exists."""
     if "talent.my_programme" not in current_app.view_functions:
         return None
-    for values in ({}, {"member_id": member.id}, {"cohort_id": member.cohort_id}):
+    for values in ({"member_id": member.id}, {}):
         try:
             return url_for("talent.my_programme", **values)
         except BuildError:

@@ -24,22 +24,24 @@ from academy.extensions import db
 from academy.i18n import translate
 from academy.models import JobRole
 from talent import bp
+from talent.cohort_settings import (
+    add_criterion,
+    create_cohort,
+    has_applications,
+    remove_criterion,
+    update_cohort,
+    update_criterion,
+)
 from talent.cohorts import (
     DASHBOARD_ENDPOINT,
     EDITABLE,
-    add_criterion,
     allowed_transitions,
     berlin_today,
     cancel_cohort,
     close_applications,
     complete_cohort,
-    create_cohort,
-    has_applications,
     open_applications,
     opening_problems,
-    remove_criterion,
-    update_cohort,
-    update_criterion,
 )
 from talent.forms_programmes import CancelCohortForm, CohortForm, ConfirmForm, CriterionForm
 from talent.programme_models import Cohort, Programme, SelectionCriterion

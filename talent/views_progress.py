@@ -159,28 +159,40 @@ def signoff_forms(
 
 
 @bp.get("/mein-programm")
+@bp.get("/mein-programm/<int:member_id>")
 @requires("programmes.apply")
-def my_programme() -> str:
+def my_programme(member_id: int | None = None) -> str:
+    """The person's programme page: the membership ``member_id`` (only their own), else
+    the active one (the latest first). Someone in several cohorts (e.g. a graduate who
+    joined another programme) gets links to the others."""
     user = actor()
-    member = db.session.scalar(
-        select(CohortMember)
-        .options(
-            joinedload(CohortMember.mentor),
-            joinedload(CohortMember.cohort).joinedload(Cohort.programme),
-        )
-        .where(CohortMember.employee_id == user.employee_id)
-        .order_by(
-            case((CohortMember.state == MemberState.ACTIVE.value, 0), else_=1),
-            CohortMember.joined_at.desc(),
-            CohortMember.id.desc(),
-        )
-        .limit(1)
+    memberships = list(
+        db.session.scalars(
+            select(CohortMember)
+            .options(
+                joinedload(CohortMember.mentor),
+                joinedload(CohortMember.cohort).joinedload(Cohort.programme),
+            )
+            .where(CohortMember.employee_id == user.employee_id)
+            .order_by(
+                case((CohortMember.state == MemberState.ACTIVE.value, 0), else_=1),
+                CohortMember.joined_at.desc(),
+                CohortMember.id.desc(),
+            )
+        ).unique()
     )
-    if member is None:
+    if member_id is not None:
+        member = next((m for m in memberships if m.id == member_id), None)
+        if member is None:
+            abort(404)
+    elif not memberships:
         return render_template(T + "my_programme.html", member=None, apply_link=_apply_link())
+    else:
+        member = memberships[0]
     return render_template(
         T + "my_programme.html",
         member=member,
+        memberships=memberships if len(memberships) > 1 else [],
         progress=progress_of(member, today()),
         certificate=certificate_links(member),
         course_links="courses.course" in current_app.view_functions,

@@ -377,6 +377,8 @@ def council_reviews() -> str:
             .order_by(CouncilReview.submitted_at, CouncilReview.id)
         ):
             open_reviews[review.cohort_id] = review  # the latest wins
+        # Answered already (consented; HR has not yet sent the decisions): not waiting.
+        waiting = [c for c in waiting if c.id in open_reviews]
     history = db.paginate(
         select(CouncilReview)
         .options(joinedload(CouncilReview.decided_by))

@@ -131,3 +131,23 @@ def demo_user(key: str) -> User:
     user = db.session.scalar(select(User).where(User.email == ACCOUNTS[key].email))
     assert user is not None, f"the demo account {key!r} is missing"
     return user
+
+
+def nav_menu_to(page: Page, problems: list[str], path: str) -> str:
+    """Follow the header navigation's link to ``path`` when it sits in one of the
+    dropdown menus (HR, Administration, Staff council): open the collapsed menu and the
+    dropdown first. Returns the dropdown's label (e.g. "HR")."""
+    link = page.locator(f"header nav .dropdown-menu a[href='{path}']")
+    assert link.count() == 1, f"no dropdown entry for {path} on {page.url}"
+    toggler = page.locator("header nav .navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+    dropdown = page.locator("header nav li.dropdown", has=page.locator(f"a[href='{path}']"))
+    toggle = dropdown.locator("[data-bs-toggle=dropdown]")
+    label = toggle.inner_text().strip()
+    if not link.is_visible():
+        toggle.click()
+    link.wait_for(state="visible")
+    click_and_check(page, problems, f"header nav .dropdown-menu a[href='{path}']")
+    assert path_of(page) == path
+    return label

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from flask import Flask
 
+from academy.i18n import translate
 from reports.charts import MAX_CATEGORIES, svg_chart
 from reports.report_model import Chart, Column, Part
 from tests.reports import report_samples as samples
@@ -46,8 +47,8 @@ def test_chart_is_accessible_svg(make):
     titles = {
         el.get("id"): el.text for el in root.iter() if el.tag in (f"{SVG}title", f"{SVG}desc")
     }
-    assert titles[title_id] == part.chart.title
-    assert "The table holds the same figures." in titles[desc_id]
+    assert titles[title_id] == translate(part.chart.title)
+    assert "Die Tabelle enthält dieselben Zahlen." in titles[desc_id]
     assert root.get("viewBox").startswith("0 0 720 ")
     for element in root.iter():
         assert "style" not in element.attrib
@@ -61,10 +62,10 @@ def test_bar_values_are_printed_and_withheld_is_said():
     texts = _texts(root)
     assert "12,5\u00a0%" in texts
     assert "100,0\u00a0%" in texts
-    assert "withheld" in texts  # the Kämmerei row: no bar, but a word
+    assert "zurückgehalten" in texts  # the Kämmerei row: no bar, but a word
     labels = [t for t in texts if "Amt für Digitales" in t]
     assert labels, texts
-    assert "Share below target" in texts  # value axis title
+    assert "Anteil unter Soll" in texts  # value axis title
 
 
 def test_series_differ_by_pattern_and_legend():
@@ -110,8 +111,8 @@ def test_too_many_categories_point_to_the_table():
     )
     markup = str(svg_chart(part))
     assert "<svg" not in markup
-    assert f"{n} categories are too many" in markup
-    assert "see the table" in markup
+    assert f"{n} Kategorien sind zu viele" in markup
+    assert "Tabelle an" in markup
 
 
 def test_texts_are_escaped():

@@ -15,23 +15,25 @@ from academy.extensions import db
 from academy.models import AuditLogEntry, Role
 from academy.models.notifications import Notification
 from academy.scheduler import tick_steps
+from talent.cohort_settings import (
+    add_criterion,
+    create_cohort,
+    normalise_pay_group,
+    remove_criterion,
+    split_pay_groups,
+    update_cohort,
+    update_criterion,
+)
 from talent.cohorts import (
     TRANSITIONS,
-    add_criterion,
     allowed_transitions,
     cancel_cohort,
     change_status,
     close_applications,
     close_due_applications,
     complete_cohort,
-    create_cohort,
-    normalise_pay_group,
     open_applications,
-    remove_criterion,
-    split_pay_groups,
     tick_close_applications,
-    update_cohort,
-    update_criterion,
 )
 from talent.programme_models import (
     ApplicationState,

@@ -26,6 +26,7 @@ from courses.models import ACTIVE_STATES, Course, CourseSession, Enrolment, Enro
 from courses.queries import SEATED, my_learning
 from reports.models import Certificate
 from talent import programme_demo as demo
+from talent import programme_demo_data as demo_data
 from talent.eligibility import History, reasons_for
 from talent.programme_models import (
     Application,
@@ -547,16 +548,16 @@ def test_scale_without_a_database() -> None:
     now = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
     n = 50000
     people = {
-        i: demo.Person(
+        i: demo_data.Person(
             i,
             f"{10 + i % 60}.{i % 3 + 1}",
-            demo.PAY_GROUPS[i % 10] if i % 3 else "E 5",
+            demo_data.PAY_GROUPS[i % 10] if i % 3 else "E 5",
             date(2000 + i % 26, 1 + i % 12, 1),
             f"Person {i}",
         )
         for i in range(1, n + 1)
     }
-    staff = demo.Staff(
+    staff = demo_data.Staff(
         people=people,
         order=list(people),
         user_of={7: 6, 101: 3, 3: 2, 4: 4},
@@ -565,11 +566,11 @@ def test_scale_without_a_database() -> None:
         team={e for e in people if people[e].department.startswith("12.")} - {101},
         unit_names={},
     )
-    record = demo.CourseRecord(
-        course_ids={code: i for i, (code, _) in enumerate(demo.CURRICULUM, 1)},
+    record = demo_data.CourseRecord(
+        course_ids={code: i for i, (code, _) in enumerate(demo_data.CURRICULUM, 1)},
         sessions={
             1: [
-                demo.SessionSeat(
+                demo_data.SessionSeat(
                     1, 1, now - timedelta(days=60), now - timedelta(days=5),
                     now - timedelta(days=67), True, False, None, 40,
                 )

@@ -87,7 +87,8 @@ def test_my_programme_page(client, login_as):
     assert '<progress id="my-progress" value="1" max="4"' in html
     assert access_rows(member.employee_id) == 0  # one's own page is not logged
     overview = client.get("/talente/nachwuchsprogramme").get_data(as_text=True)
-    assert 'href="/talente/mein-programm"' in overview and "/talente/mentoring" not in overview
+    assert f'href="/talente/mein-programm/{member.id}"' in overview
+    assert "/talente/mentoring" not in overview
 
 
 def test_my_programme_without_membership(client, login_as):

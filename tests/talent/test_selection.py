@@ -15,7 +15,6 @@ from academy.errors import Conflict, PermissionDenied, ValidationFailed
 from academy.extensions import db
 from academy.models import AuditLogEntry, Employee, Role, User
 from academy.models.notifications import Notification
-from courses.notices import site_path
 from talent.programme_models import (
     Application,
     ApplicationState,
@@ -27,7 +26,6 @@ from talent.programme_models import (
     Score,
 )
 from talent.selection import (
-    MY_PROGRAMME_PATH,
     SCORE_MAX,
     council_decide,
     propose,
@@ -36,6 +34,7 @@ from talent.selection import (
     set_score,
     weighted_score,
 )
+from talent.selection_notices import MY_PROGRAMME_PATH
 from tests import factories
 from tests.talent import programme_factories as pf
 from tests.talent.factories import NOW
@@ -557,7 +556,10 @@ def test_send_decisions_accepts_rejects_and_starts_the_cohort(db):
     (yes,) = notifications(account_of(accepted))
     assert yes.kind == "programme.accepted"
     assert "Congratulations" in yes.body and cohort.programme.title in yes.subject
-    assert yes.link == (site_path(("talent.my_programme", {})) or MY_PROGRAMME_PATH)
+    (member,) = db.session.scalars(
+        select(CohortMember).where(CohortMember.employee_id == accepted.employee_id)
+    )
+    assert yes.link == f"{MY_PROGRAMME_PATH}/{member.id}"  # the new membership's own page
     (no,) = notifications(account_of(rejected))
     assert no.kind == "programme.rejected"
     for phrase in ("Thank you very much", "motivation", "apply again", "Personalentwicklung"):
