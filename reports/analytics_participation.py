@@ -282,7 +282,7 @@ def participation_report(scope: Scope, filters: Filters, today: date) -> Report:
             rows = rows.sort_values("year", kind="stable").reset_index(drop=True)
             rows = rows.iloc[name_order(rows["last_name"], rows["first_name"], rows["employee_id"])]
             ue_frame = ordered(rows, UE_COLUMNS, withheld=False)
-            shown = sorted({int(i) for i in rows["employee_id"]})
+            shown = [int(i) for i in rows["employee_id"]]  # one per row, in row order
         parts.append(
             Part(
                 key="ue_per_person",
