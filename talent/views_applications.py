@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -116,16 +115,9 @@ def load_application(application_id: int) -> Application:
     ).one_or_none() or abort(404)
 
 
-def programme_page_url(member: CohortMember) -> str | None:
-    """The member's own programme page (built by the "running" part), if it exists."""
-    if "talent.my_programme" not in current_app.view_functions:
-        return None
-    for values in ({"member_id": member.id}, {}):
-        try:
-            return url_for("talent.my_programme", **values)
-        except BuildError:
-            continue
-    return None
+def programme_page_url(member: CohortMember) -> str:
+    """The member's own page of this membership."""
+    return url_for("talent.my_programme", member_id=member.id)
 
 
 # ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -49,6 +49,7 @@ from talent.programme_models import (
     Endorsement,
     Score,
 )
+from talent.progress import cohort_progress
 from talent.selection import (
     RankedApplication,
     council_decide,
@@ -137,15 +138,6 @@ def application_counts(cohort: Cohort) -> tuple[dict[str, int], int]:
         if endorsement == Endorsement.ENDORSED and state != ApplicationState.WITHDRAWN:
             endorsed += count
     return {s.value: by_state[s.value] for s in ApplicationState}, endorsed
-
-
-def cohort_progress(cohort: Cohort, today: date) -> Any:
-    """The members' progress (from the "running" part, when it is installed)."""
-    try:
-        from talent.progress import cohort_progress as progress_of
-    except ImportError:
-        return None
-    return progress_of(cohort, today)
 
 
 def refused(error: DomainError, form: Any = None, fields: dict[str, str] | None = None) -> int:
