@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy import insert
 
 from academy.clock import utcnow
 from academy.extensions import db
@@ -57,14 +60,27 @@ def record_access(
     now: datetime | None = None,
 ) -> None:
     """Log that ``actor`` looked at personal data of employee ``subject_id`` (not their own)."""
-    if actor.employee_id == subject_id:
-        return
-    db.session.add(
-        AccessLogEntry(
-            at=now or utcnow(),
-            actor_id=actor.id,
-            subject_id=subject_id,
-            what=what,
-            purpose=purpose,
-        )
-    )
+    record_accesses(actor, [subject_id], what, purpose=purpose, now=now)
+
+
+def record_accesses(
+    actor: User,
+    subject_ids: Iterable[int],
+    what: str,
+    *,
+    purpose: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Log that ``actor`` looked at personal data of each of these employees (one row per
+    person, never the actor's own), in ONE bulk INSERT whatever the number of people —
+    a page's statement count does not grow with the list, an export naming tens of
+    thousands of people stays fast. Returns the number of rows written."""
+    at = now or utcnow()
+    rows = [
+        {"at": at, "actor_id": actor.id, "subject_id": subject, "what": what, "purpose": purpose}
+        for subject in dict.fromkeys(subject_ids)
+        if subject != actor.employee_id
+    ]
+    if rows:
+        db.session.execute(insert(AccessLogEntry), rows)
+    return len(rows)

@@ -35,18 +35,17 @@ from flask import abort, redirect, render_template, request, stream_with_context
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from academy.audit import record, register_access_label
+from academy.audit import record, record_accesses, register_access_label
 from academy.auth.policy import register_rule, requires, roles_rule
 from academy.clock import to_berlin, utcnow
 from academy.errors import ValidationFailed
 from academy.extensions import db
 from academy.i18n import N_
 from academy.models import (
-    AccessLogEntry,
     CompetenceArea,
     Department,
     Framework,
@@ -223,26 +222,6 @@ def people_in_rows(part: Part, start: int, end: int) -> list[int]:
     return [int(i) for i in part.people_shown]
 
 
-def log_people(user: User, people: list[int], purpose: str, now: datetime) -> int:
-    """One access-log entry per person, as ``academy.audit.record_access`` writes it
-    (not for the reader's own row), in ONE bulk INSERT: an export of the whole matrix
-    names tens of thousands of people (ORM objects would cost ~10× the time)."""
-    rows = [
-        {
-            "at": now,
-            "actor_id": user.id,
-            "subject_id": person,
-            "what": ACCESS_REPORT,
-            "purpose": purpose,
-        }
-        for person in dict.fromkeys(people)
-        if person != user.employee_id
-    ]
-    if rows:
-        db.session.execute(insert(AccessLogEntry), rows)
-    return len(rows)
-
-
 # ---------------------------------------------------------------------------
 # Pages
 # ---------------------------------------------------------------------------
@@ -364,7 +343,7 @@ def report_page(key: str) -> str:
         formats=[("csv", N_("CSV (Excel)")), ("xlsx", N_("XLSX")), ("pdf", N_("PDF"))],
     )
     if people:
-        log_people(user, people, key, now)
+        record_accesses(user, people, ACCESS_REPORT, purpose=key, now=now)
         db.session.commit()
     return html
 
@@ -419,7 +398,9 @@ def export(key: str, fmt: str) -> Response:
         details={"key": key, "format": fmt, "filters": filters_dict(report.filters)},
         now=now,
     )
-    log_people(user, exported_people(report, fmt), f"{key}.{fmt}", now)
+    record_accesses(
+        user, exported_people(report, fmt), ACCESS_REPORT, purpose=f"{key}.{fmt}", now=now
+    )
     if fmt == "csv":
         db.session.commit()
         return _attachment(stream_with_context(csv_bytes(report)), fmt, filename)

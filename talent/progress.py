@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from academy.audit import record_access
+from academy.audit import record_accesses
 from academy.extensions import db
 from academy.models import Employee, User
 from courses.models import Course, Enrolment, EnrolmentState
@@ -244,8 +244,7 @@ def mentees_progress(mentor: Employee | int, today: date) -> list[MemberProgress
 def log_progress_views(actor: User, members: Iterable[CohortMember], now: datetime) -> None:
     """Data protection: one access-log row per person whose progress ``actor`` is shown
     (their own view is not logged)."""
-    for employee_id in sorted({m.employee_id for m in members}):
-        record_access(actor, employee_id, "programme_progress", now=now)
+    record_accesses(actor, [m.employee_id for m in members], "programme_progress", now=now)
 
 
 def programme_relations(employee_id: int) -> tuple[bool, bool]:

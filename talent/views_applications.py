@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 import talent.programme_policy  # noqa: F401 - registers the actions before @requires
+from academy.audit import record_accesses
 from academy.auth.policy import authorize, requires, scope_department_ids
 from academy.clock import utcnow
 from academy.errors import DomainError
@@ -69,7 +70,6 @@ from talent.programme_models import (
 )
 from talent.progress import member_progress, programme_relations
 from talent.views_profiles import page_number, per_page, show_error
-from talent.views_team import log_members
 
 add_nav(
     NavItem("talent.my_programmes", N_("Fast-track programmes"), "programmes.apply", "main", 22)
@@ -459,8 +459,8 @@ def render_candidates(
         here=url_for("talent.candidates", page=page.page),
     )
     # One access-log row per person shown (never the head), each kind in one INSERT.
-    log_members(user, sorted({a.employee_id for a in page.items}), APPLICATION_ACCESS, now)
-    log_members(user, sorted({m.employee_id for m in members}), PROGRESS_ACCESS, now)
+    record_accesses(user, sorted({a.employee_id for a in page.items}), APPLICATION_ACCESS, now=now)
+    record_accesses(user, sorted({m.employee_id for m in members}), PROGRESS_ACCESS, now=now)
     db.session.commit()
     return html, status
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 import talent.policy  # noqa: F401 - registers the actions before @requires
-from academy.audit import record_access
+from academy.audit import record_accesses
 from academy.auth.policy import requires
 from academy.clock import to_berlin, utcnow
 from academy.errors import DomainError
@@ -59,8 +59,9 @@ def render_evidence(form: EvidenceForm | None = None, status: int = 200) -> tupl
     )
     # Data protection: the list shows other people's competences.
     now = utcnow()
-    for employee_id in sorted({r.employee_id for r in page.items}):
-        record_access(actor(), employee_id, "talent.external_evidence", now=now)
+    record_accesses(
+        actor(), [r.employee_id for r in page.items], "talent.external_evidence", now=now
+    )
     db.session.commit()
     names = level_names({r.competence.framework_id for r in page.items})
     html = render_template(

@@ -15,24 +15,23 @@ person shown ("programme_application"), flushed together with the page's commit.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 import talent.programme_policy  # noqa: F401 - registers the actions before @requires
+from academy.audit import record_accesses
 from academy.auth.policy import requires
 from academy.clock import to_berlin, utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.i18n import N_, translate
-from academy.models import AccessLogEntry, Employee, User
+from academy.models import Employee, User
 from academy.navigation import NavItem, add_nav
 from talent import bp
 from talent.forms_selection import CouncilDecisionForm, ProposalForm, ScoreForm, score_form
@@ -102,19 +101,6 @@ def get_cohort(cohort_id: int) -> Cohort:
     if cohort is None:
         abort(404)
     return cohort
-
-
-def log_shown(user: User, employee_ids: Iterable[int], now: datetime, what: str = ACCESS) -> None:
-    """One access-log entry per person shown (as ``academy.audit.record_access``: not the
-    viewer's own), all in one INSERT statement, so the page's statement count does not
-    grow with the number of people on it."""
-    rows = [
-        {"at": now, "actor_id": user.id, "subject_id": employee_id, "what": what}
-        for employee_id in dict.fromkeys(employee_ids)
-        if employee_id != user.employee_id
-    ]
-    if rows:
-        db.session.execute(insert(AccessLogEntry), rows)
 
 
 def ranking_page(ranked: list[RankedApplication]) -> ListPagination:
@@ -205,9 +191,9 @@ def render_dashboard(
         progress=progress,
         labels=LABELS,
     )
-    log_shown(user, shown, now)
+    record_accesses(user, shown, ACCESS, now=now)
     if progress:
-        log_shown(user, [p.member.employee_id for p in progress], now, PROGRESS_ACCESS)
+        record_accesses(user, [p.member.employee_id for p in progress], PROGRESS_ACCESS, now=now)
     db.session.commit()
     return html, status
 
@@ -308,7 +294,7 @@ def render_score(application: Application, form: ScoreForm, status: int = 200) -
         ),
         labels=LABELS,
     )
-    log_shown(user, [application.employee_id], now)
+    record_accesses(user, [application.employee_id], ACCESS, now=now)
     db.session.commit()
     return html, status
 
@@ -426,7 +412,7 @@ def render_council_review(
         form=form if deciding else None,
         labels=LABELS,
     )
-    log_shown(user, [r.employee.id for r in page.items], now)
+    record_accesses(user, [r.employee.id for r in page.items], ACCESS, now=now)
     db.session.commit()
     return html, status
 

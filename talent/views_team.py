@@ -24,17 +24,17 @@ from datetime import date, datetime
 from flask import render_template, request
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 import talent.policy  # noqa: F401 - registers the actions before @requires
+from academy.audit import record_accesses
 from academy.auth.policy import has_role, requires, scope_department_ids
 from academy.clock import to_berlin, utcnow
 from academy.extensions import db
 from academy.i18n import N_
 from academy.models import (
-    AccessLogEntry,
     Competence,
     CompetenceArea,
     Department,
@@ -138,17 +138,6 @@ def filter_form(user: User, filters: TeamFilters) -> TeamFilterForm:
     return form
 
 
-def log_members(user: User, member_ids: list[int], what: str, now: datetime) -> None:
-    """One access-log entry per member shown (not the viewer's own), one bulk INSERT."""
-    rows = [
-        {"at": now, "actor_id": user.id, "subject_id": member_id, "what": what}
-        for member_id in member_ids
-        if member_id != user.employee_id
-    ]
-    if rows:
-        db.session.execute(insert(AccessLogEntry), rows)
-
-
 def competence_name(competence: Competence) -> str:
     name = getattr(competence, f"name_{lang()}", None) or competence.name_de
     return f"{competence.code} {name}"
@@ -193,7 +182,7 @@ def team() -> str:
         withheld=withheld_text(matrix),
         withheld_message=gettext(WITHHELD_MESSAGE, minimum=matrix.min_group_size),
     )
-    log_members(user, [m.id for m in page.items], MATRIX_ACCESS, now)
+    record_accesses(user, [m.id for m in page.items], MATRIX_ACCESS, now=now)
     db.session.commit()
     return html
 
@@ -228,7 +217,7 @@ def export(kind: str) -> Response:
         body, mimetype = to_csv(table), "text/csv; charset=utf-8"
     else:
         body, mimetype = to_xlsx(table, gettext("Team competencies")), XLSX_MIMETYPE
-    log_members(user, [m.id for m in matrix.members], EXPORT_ACCESS, now)
+    record_accesses(user, [m.id for m in matrix.members], EXPORT_ACCESS, now=now)
     db.session.commit()
     return Response(
         body,
@@ -283,6 +272,6 @@ def team_plan() -> str:
         withheld_message=gettext(WITHHELD_MESSAGE, minimum=matrix.min_group_size),
     )
     named = sorted({b.member.id for item in plan for b in item.members})
-    log_members(user, named, PLAN_ACCESS, now)
+    record_accesses(user, named, PLAN_ACCESS, now=now)
     db.session.commit()
     return html
