@@ -23,6 +23,7 @@ from academy.extensions import db
 from academy.i18n import N_
 from academy.models import JobRole, User
 from talent.cohorts import EDITABLE, berlin_today
+from talent.eligibility import normalise_pay_group as same_pay_group
 from talent.programme_models import (
     Application,
     ApplicationState,
@@ -50,19 +51,13 @@ def normalise_pay_group(value: str) -> str:
     return " ".join((value or "").split())
 
 
-def pay_group_key(value: str) -> str:
-    """What makes two pay groups the same ("E 9a", "e9A"), as
-    ``talent.eligibility.normalise_pay_group`` compares them."""
-    return "".join((value or "").split()).casefold()
-
-
 def split_pay_groups(text: str | None) -> list[str]:
     """Pay groups typed as a comma, semicolon or line separated list."""
     return [part for part in re.split(r"[,;\n\r]+", text or "") if part.strip()]
 
 
 def _pay_groups(values: Iterable[str] | None) -> list[str]:
-    """Normalised, without duplicates (``pay_group_key``), in the order given."""
+    """Normalised, without duplicates (``same_pay_group``), in the order given."""
     seen: set[str] = set()
     result: list[str] = []
     for raw in values or ():
@@ -75,8 +70,8 @@ def _pay_groups(values: Iterable[str] | None) -> list[str]:
                     max=MAX_PAY_GROUP,
                     group=group,
                 )
-            if pay_group_key(group) not in seen:
-                seen.add(pay_group_key(group))
+            if same_pay_group(group) not in seen:
+                seen.add(same_pay_group(group))
                 result.append(group)
     return result
 
@@ -276,8 +271,8 @@ def _refuse_stricter(cohort: Cohort, new: dict[str, Any]) -> None:
             ),
             field="max_service_years",
         )
-    old_groups = {pay_group_key(g) for g in cohort.pay_groups or []}
-    new_groups = {pay_group_key(g) for g in new["pay_groups"]}
+    old_groups = {same_pay_group(g) for g in cohort.pay_groups or []}
+    new_groups = {same_pay_group(g) for g in new["pay_groups"]}
     if new_groups and (not old_groups or not old_groups <= new_groups):
         raise Conflict(
             N_(
