@@ -13,17 +13,30 @@ from flask import Flask
 #: contract); each has ``init_app(app)`` that registers its blueprint, rules and signals.
 FEATURE_PACKAGES = ("courses", "talent", "reports")
 
+#: The core's own features, each with ``init_app(app)`` (blueprints, commands, rules).
+CORE_FEATURES = (
+    "academy.cli",
+    "academy.web",
+    "academy.auth",
+    "academy.accounts",
+    "academy.audit",
+    "academy.org",
+    "academy.frameworks",
+    "academy.notifications",
+    "academy.demo",
+)
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: config, extensions, blueprints of all four packages."""
-    from academy import cli, web
     from academy.config import load_config
     from academy.database import init_database
     from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from academy.i18n import select_locale
     from academy.translations_build import compile_catalogues
+    from academy.web.templating import feature_loader
 
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
@@ -41,8 +54,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_database(app)
 
-    web.init_app(app)
-    cli.init_app(app)
-    for name in FEATURE_PACKAGES:
+    for name in CORE_FEATURES:
         importlib.import_module(name).init_app(app)
+    package_dirs = [Path(__file__).resolve().parent]
+    for name in FEATURE_PACKAGES:
+        module = importlib.import_module(name)
+        module.init_app(app)
+        package_dirs.append(Path(module.__file__).resolve().parent)
+    app.jinja_loader = feature_loader(package_dirs)
     return app

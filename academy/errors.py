@@ -1,7 +1,7 @@
 """Domain errors: every business rule violation raises a subclass of DomainError.
 
 Views turn them into a translated flash message and a 4xx answer (see
-``academy.web.handle_domain_error``); they never become a 500.
+``academy.web.errors._handle_domain_error``); they never become a 500.
 """
 
 from __future__ import annotations

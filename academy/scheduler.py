@@ -16,8 +16,8 @@ from datetime import datetime
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
-from academy.cli import academy_cli
 from academy.clock import utcnow
 from academy.extensions import db
 
@@ -69,13 +69,14 @@ def run_tick(now: datetime, only: tuple[str, ...] = ()) -> list[StepOutcome]:
     return outcomes
 
 
-@academy_cli.command("tick")
+@click.command("tick")
+@with_appcontext
 @click.option(
     "--step", "only", multiple=True, help="Nur diesen Schritt ausführen (mehrfach möglich)."
 )
 def tick_command(only: tuple[str, ...]) -> None:
     """Run the scheduled work (deadlines, reminders, retention, e-mail); idempotent."""
-    import academy.outbox  # noqa: F401 - registers the e-mail sender (runs last)
+    import academy.notifications.outbox  # noqa: F401 - registers the e-mail sender (runs last)
 
     unknown = sorted(set(only) - set(_STEPS))
     if unknown:

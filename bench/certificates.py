@@ -4,8 +4,8 @@
     .venv/bin/python -m bench.certificates --count 200
 
 Renders a batch of in-memory ``Certificate`` objects (no database) with
-``reports.pdf.certificate_pdf`` and, as the baseline, the same text lines on a bare A4
-page in Helvetica without layout, table or QR code (``reports.pdf.bare_pdf``). Printed:
+``reports.certificates.pdf.certificate_pdf`` and, as the baseline, the same text lines on a bare A4
+page in Helvetica without layout, table or QR code (``reports.certificates.pdf.bare_pdf``). Printed:
 both rates, their ratio (target ≥ 25 %) and the average PDF size. Figures to read, not a
 test.
 """
@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from reports.models import Certificate
-from reports.pdf import IssuerStyle, bare_pdf, certificate_pdf, german_date
+from reports.certificates.models import Certificate
+from reports.certificates.pdf import IssuerStyle, bare_pdf, certificate_pdf, german_date
 
 FIRST = ["Jürgen", "Anna", "Sören", "Zoë", "Mehmet", "Käthe", "Björn", "Leonie", "Ömer", "Jörg"]
 LAST = ["Weiß-Öztürk", "Müller", "Groß", "Schäfer", "Yılmaz", "Krämer", "Fuß", "Nowak", "Heß"]

@@ -55,7 +55,7 @@ def demo_ids(app: Flask) -> dict[str, int]:
     from sqlalchemy import select
 
     from academy.extensions import db
-    from talent.programme_models import Cohort, CohortStatus
+    from talent.programmes.models import Cohort, CohortStatus
 
     with app.app_context():
         rows = db.session.execute(select(Cohort.status, Cohort.id)).all()
@@ -135,11 +135,11 @@ def baseline_app(url: str) -> Flask:
 def logged_in_client(app: Flask, account_key: str):
     from sqlalchemy import select
 
+    from academy.accounts.models import User
     from academy.auth.sessions import start_session
     from academy.clock import utcnow
-    from academy.demo import DEMO_ACCOUNTS
+    from academy.demo.accounts import DEMO_ACCOUNTS
     from academy.extensions import db
-    from academy.models import User
 
     email = next(a.email for a in DEMO_ACCOUNTS if a.key == account_key)
     client = app.test_client()

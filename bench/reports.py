@@ -9,14 +9,14 @@ For each size a fresh SQLite database is migrated and filled (``bench.pages``:
 ``flask academy init`` and ``flask academy demo --employees N``); with ``--keep`` the
 database is kept in that folder and reused by the next run.
 
-(a) The organisation-wide ``gaps`` report (``reports.catalogue``, as HR sees it)
+(a) The organisation-wide ``gaps`` report (``reports.analytics.catalogue``, as HR sees it)
 against a naive pandas pipeline: read every rating, every completed enrolment with its
 course outcomes, every current target and every employee with ``pd.read_sql``, then
 work out the current levels (latest head rating, valid course and external evidence,
 equivalent mappings) and the three groupings in pandas. Both give the same figures
 (checked). Target: the report is faster.
 
-(b) The full competency matrix as XLSX: ``reports.export_xlsx.write_xlsx(report,
+(b) The full competency matrix as XLSX: ``reports.exports.xlsx.write_xlsx(report,
 buffer)`` against the bare ``DataFrame.to_excel(buffer, engine="xlsxwriter")`` of the
 same frame. Target: ≤ 1.2 × the bare export.
 
@@ -71,7 +71,7 @@ def database(folder: Path, employees: int) -> Flask:
 
 def add_months(days: pd.Series, months: pd.Series) -> pd.Series:
     """``days + months`` month by month, the day clamped to the month's end (like
-    ``talent.levels.expires_on``); NaT where ``months`` is missing."""
+    ``talent.competencies.levels.expires_on``); NaT where ``months`` is missing."""
     stamps = pd.to_datetime(days)
     out = pd.Series(pd.NaT, index=days.index, dtype="datetime64[ns]")
     for value in months.dropna().unique():
@@ -170,9 +170,9 @@ def check_same(report: Any, naive: dict[str, pd.DataFrame]) -> str:
 
 
 def hr_user() -> Any:
-    from academy.demo import DEMO_ACCOUNTS
+    from academy.accounts.models import User
+    from academy.demo.accounts import DEMO_ACCOUNTS
     from academy.extensions import db
-    from academy.models import User
 
     email = next(a.email for a in DEMO_ACCOUNTS if a.key == "hr")
     return db.session.scalars(db.select(User).where(User.email == email)).one()
@@ -180,8 +180,8 @@ def hr_user() -> Any:
 
 def bench_gaps(app: Flask, today: date, repeat: int) -> None:
     from academy.extensions import db
-    from reports.catalogue import build
-    from reports.report_model import Filters
+    from reports.analytics.catalogue import build
+    from reports.analytics.report_model import Filters
 
     with app.app_context():
         hr = hr_user()
@@ -202,11 +202,11 @@ def bench_gaps(app: Flask, today: date, repeat: int) -> None:
 
 
 def bench_xlsx(app: Flask, today: date, repeat: int) -> None:
-    from reports.catalogue import build
-    from reports.report_model import Filters
+    from reports.analytics.catalogue import build
+    from reports.analytics.report_model import Filters
 
     try:
-        from reports.export_xlsx import write_xlsx
+        from reports.exports.xlsx import write_xlsx
     except ModuleNotFoundError:
         print("XLSX: reports/export_xlsx.py gibt es noch nicht – übersprungen")
         return

@@ -86,7 +86,11 @@ def baseline(content: bytes) -> float:
 def timed_import(content: bytes, *, deactivate_missing: bool = False) -> tuple[float, object]:
     from academy.clock import utcnow
     from academy.extensions import db
-    from academy.staff_import import apply_staff_import, lock_staff_import, preview_staff_file
+    from academy.org.staff_import.importer import (
+        apply_staff_import,
+        lock_staff_import,
+        preview_staff_file,
+    )
 
     start = time.perf_counter()
     now = utcnow()
@@ -109,7 +113,7 @@ def main() -> None:
 
     from academy import create_app
     from academy.extensions import db
-    from academy.models import Department, Employee
+    from academy.org.models import Department, Employee
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "personal.csv"

@@ -21,9 +21,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from academy.auth.policy import has_role, in_head_scope, register_rule, roles_rule
-from academy.models import Employee, Role, User
-from courses.models import CourseSession, Enrolment
+from academy.accounts.models import Role, User
+from academy.auth.policy import has_role, register_rule, roles_rule
+from academy.auth.scope import scope_of
+from academy.org.models import Employee
+from courses.enrolment.models import Enrolment
+from courses.sessions.models import CourseSession
 
 
 def _authenticated(user: User, target: Any) -> bool:
@@ -50,7 +53,7 @@ def _approve(user: User, target: Any) -> bool:
     if not isinstance(target, Enrolment):
         return False
     employee = target.employee
-    return employee.id != user.employee_id and in_head_scope(user, employee)
+    return employee.id != user.employee_id and scope_of(user).includes(employee)
 
 
 def _is_trainer_of(user: User, session: CourseSession | None) -> bool:
@@ -66,7 +69,7 @@ def _cancel(user: User, target: Any) -> bool:
         return True
     if has_role(user, Role.HR) or _is_trainer_of(user, target.session):
         return True
-    return has_role(user, Role.HEAD) and in_head_scope(user, target.employee)
+    return has_role(user, Role.HEAD) and scope_of(user).includes(target.employee)
 
 
 def _session_of(target: Any) -> CourseSession | None:

@@ -7,16 +7,25 @@
 |                      | whose subtree holds the certificate's holder                   |
 | certificates.manage  | HR (issue external, revoke, reissue, see all)                  |
 | certificates.view    | a certificate: its holder, a head of their subtree, HR         |
+| reports.view         | HR, department heads, the staff council (HR reports)           |
+| reports.view_hr …    | one per audience (HR, council, head), for the menu entries     |
+
+Rows about single people shown or exported by a report are logged in the access log
+under ``ACCESS_REPORT``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from academy.auth.policy import has_role, in_head_scope, register_rule, roles_rule
+from academy.accounts.models import Role, User
+from academy.audit.log import register_access_label
+from academy.auth.policy import has_role, register_rule, roles_rule
+from academy.auth.scope import scope_of
 from academy.extensions import db
-from academy.models import Employee, Role, User
-from reports.models import Certificate
+from academy.i18n import N_
+from academy.org.models import Employee
+from reports.certificates.models import Certificate
 
 
 def _own(user: User, target: Any) -> bool:
@@ -38,7 +47,7 @@ def _team(user: User, target: Any) -> bool:
         if target.employee_id is None:
             return False
         employee = db.session.get(Employee, target.employee_id)
-        return employee is not None and in_head_scope(user, employee)
+        return employee is not None and scope_of(user).includes(employee)
     return False
 
 
@@ -50,3 +59,11 @@ register_rule("certificates.own", _own)
 register_rule("certificates.team", _team)
 register_rule("certificates.manage", roles_rule(Role.HR))
 register_rule("certificates.view", _view)
+
+register_rule("reports.view", roles_rule(Role.HR, Role.HEAD, Role.COUNCIL))
+register_rule("reports.view_hr", roles_rule(Role.HR))
+register_rule("reports.view_council", roles_rule(Role.COUNCIL))
+register_rule("reports.view_head", roles_rule(Role.HEAD))
+
+ACCESS_REPORT = "report"
+register_access_label(ACCESS_REPORT, N_("HR report"))

@@ -16,10 +16,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from academy import create_app
+from academy.accounts.models import Role, User
 from academy.auth.sessions import start_session
 from academy.clock import utcnow
 from academy.extensions import db as _db
-from academy.models import Role, User
 from tests import factories
 
 

@@ -6,10 +6,11 @@ import itertools
 from datetime import date
 from typing import Any
 
-from academy.accounts import create_account
+from academy.accounts.management import create_account
+from academy.accounts.models import Role, User
 from academy.extensions import db
-from academy.models import Department, Employee, JobRole, Role, User
-from academy.org import place_department
+from academy.org.models import Department, Employee, JobRole
+from academy.org.tree import place_department
 
 _seq = itertools.count(1)
 

@@ -15,10 +15,14 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
+from academy.accounts.models import Role, User
 from academy.clock import utcnow
 from academy.extensions import db
-from academy.models import Competence, CompetenceArea, Department, Framework, Role, User
-from courses.models import Course, CourseOutcome, CourseSession, Enrolment, EnrolmentState
+from academy.frameworks.models import Competence, CompetenceArea, Framework
+from academy.org.models import Department
+from courses.catalogue.models import Course, CourseOutcome
+from courses.enrolment.models import Enrolment, EnrolmentState
+from courses.sessions.models import CourseSession
 from tests import factories
 from tests.courses import factories as cf
 from tests.querycount import count_queries

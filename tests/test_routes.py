@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from academy.accounts.models import Role
 from academy.auth.policy import _RULES, PUBLIC
-from academy.models import Role
 
 SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}
 

@@ -1,1 +1,11 @@
-"""Authentication, login sessions, throttling and the permission policy."""
+"""Authentication, login sessions, throttling, the permission policy and the scope."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from academy.auth import views
+
+    app.register_blueprint(views.bp)

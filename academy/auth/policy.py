@@ -2,7 +2,8 @@
 
 Views declare their permission with ``@requires(action)`` (or ``@public``) and, for a
 particular object, call ``authorize(action, target)``. Templates receive the answers.
-A department head's scope is the subtree of every department they head.
+A department head's scope (``academy.auth.scope``) is the subtree of every department
+they head.
 
 Feature packages add their own actions with ``register_rule`` in their ``init_app``.
 """
@@ -10,16 +11,14 @@ Feature packages add their own actions with ``register_rule`` in their ``init_ap
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, wraps
+from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import aliased
 
-from academy.extensions import db
-from academy.models import Department, Employee, Role, User
+from academy.accounts.models import Role, User
+from academy.auth.scope import scope_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 Rule = Callable[[User, Any], bool]
@@ -29,74 +28,19 @@ Rule = Callable[[User, Any], bool]
 # ---------------------------------------------------------------------------
 
 
-def headed_department_ids(user: User) -> list[int]:
-    """Departments whose head is this user's employee record (cached on the user)."""
-    cached = getattr(user, "_headed_department_ids", None)
-    if cached is not None:
-        return cached
-    ids: list[int] = []
-    if user.employee_id is not None:
-        ids = list(
-            db.session.scalars(select(Department.id).where(Department.head_id == user.employee_id))
-        )
-    user._headed_department_ids = ids
-    return ids
-
-
-def remember_headed_department_ids(user: User, ids: list[int]) -> None:
-    """Set what ``headed_department_ids`` answers for this freshly loaded user (the login
-    loader reads it with the account); the subtree is worked out again when needed."""
-    user._headed_department_ids = list(ids)
-    user._scope_department_ids = None
-
-
-def forget_headed_department_ids(user: User) -> None:
-    user._headed_department_ids = None
-    user._scope_department_ids = None
-
-
-def scope_department_ids(user: User) -> set[int]:
-    """All departments in the subtrees this user heads (cached on the user), in one
-    statement: every department whose path starts with the path of one they head."""
-    cached = getattr(user, "_scope_department_ids", None)
-    if cached is not None:
-        return cached
-    scope: set[int] = set()
-    known = getattr(user, "_headed_department_ids", None)
-    if user.employee_id is not None and (known is None or known):
-        scope = set(db.session.scalars(_scope_statement(), {"employee_id": user.employee_id}))
-    user._scope_department_ids = scope
-    return scope
-
-
-@cache
-def _scope_statement() -> Select[tuple[int]]:
-    """Built once (structure only): departments below one headed by ``employee_id``."""
-    root = aliased(Department)
-    return (
-        select(Department.id)
-        .join(root, Department.path.startswith(root.path))
-        .where(root.head_id == bindparam("employee_id"))
-    )
-
-
 def roles_of(user: User | None) -> set[Role]:
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
     roles = set(user.assigned_roles)
     if user.employee_id is not None:
         roles.add(Role.EMPLOYEE)
-        if headed_department_ids(user):
+        if scope_of(user).is_head:
             roles.add(Role.HEAD)
     return roles
 
 
 def has_role(user: User | None, *roles: Role) -> bool:
     return bool(roles_of(user) & set(roles))
-
-
-def in_head_scope(user: User, employee: Employee) -> bool:
-    return employee.department_id in scope_department_ids(user)
 
 
 # ---------------------------------------------------------------------------
@@ -135,7 +79,7 @@ def _view_employee(user: User, target: Any) -> bool:
         return True
     if has_role(user, Role.HR):
         return True
-    return has_role(user, Role.HEAD) and in_head_scope(user, target)
+    return has_role(user, Role.HEAD) and scope_of(user).includes(target)
 
 
 register_rule("home.view", _authenticated)

@@ -16,13 +16,21 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.orm import joinedload
 
-from academy.audit import record
-from academy.auth.passwords import hash_password, needs_rehash, verify_password
-from academy.auth.policy import forget_headed_department_ids, remember_headed_department_ids
-from academy.errors import DomainError
+from academy.accounts.models import LoginAttempt, User, UserSession
+from academy.audit.log import record
+from academy.auth.passwords import (
+    MIN_LENGTH,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from academy.auth.scope import forget_scope, remember_headed_department_ids
+from academy.errors import DomainError, ValidationFailed
 from academy.extensions import db
 from academy.i18n import N_
-from academy.models import Department, LoginAttempt, Notification, User, UserSession
+from academy.notifications.models import Notification
+from academy.org.models import Department
 
 
 class LoginThrottled(DomainError):
@@ -150,7 +158,7 @@ def load_session_user(token: str, *, now: datetime) -> User | None:
     account: the user, their role assignments, whether they head a department (for the
     policy; see ``remember_headed_department_ids``) and their number of unread
     notifications (for the navigation badge, kept as ``user.unread_at_load``; the web
-    layer hands it to ``academy.notifications.remember_unread_count``).
+    layer hands it to ``academy.notifications.notices.remember_unread_count``).
     """
     row = (
         db.session.execute(
@@ -168,7 +176,7 @@ def load_session_user(token: str, *, now: datetime) -> User | None:
     elif first == last:
         remember_headed_department_ids(user, [first])
     else:  # several departments: the policy asks for them when it needs them
-        forget_headed_department_ids(user)
+        forget_scope(user)
     user.unread_at_load = int(unread_count or 0)
     return user
 
@@ -184,3 +192,16 @@ def end_session(token: str | None, user: User | None) -> None:
 def end_all_sessions(user: User) -> None:
     """Used when an account is deactivated or its password changes."""
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The account's own password change: the current password must be right and the new
+    one acceptable; every login session of the account ends (the caller signs out)."""
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed(N_("The current password is wrong."), field="current")
+    problem = password_problem(new)
+    if problem:
+        raise ValidationFailed(problem, field="new", n=MIN_LENGTH)
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+    record(user, "auth.password_changed", "user", user.id)

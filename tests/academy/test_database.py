@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from academy import create_app
 from academy.database import begin_write
 from academy.extensions import db
-from academy.models import JobRole
+from academy.org.models import JobRole
 
 
 @pytest.fixture()

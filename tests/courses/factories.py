@@ -17,16 +17,13 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from academy.accounts.models import User
 from academy.clock import utcnow
 from academy.extensions import db
-from academy.models import Employee, User
-from courses.models import (
-    Category,
-    Course,
-    CourseSession,
-    Enrolment,
-    EnrolmentState,
-)
+from academy.org.models import Employee
+from courses.catalogue.models import Category, Course
+from courses.enrolment.models import Enrolment, EnrolmentState
+from courses.sessions.models import CourseSession
 from tests import factories
 
 _seq = itertools.count(1)

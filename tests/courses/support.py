@@ -7,9 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from academy.accounts.models import Role, User
+from academy.audit.models import AuditLogEntry
 from academy.extensions import db
-from academy.models import AuditLogEntry, Department, Employee, Notification, Role, User
-from courses.models import Course, CourseSession, Enrolment
+from academy.notifications.models import Notification
+from academy.org.models import Department, Employee
+from courses.catalogue.models import Course
+from courses.enrolment.models import Enrolment
+from courses.sessions.models import CourseSession
 from tests import factories
 from tests.courses import factories as cf
 

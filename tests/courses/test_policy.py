@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from academy.accounts.models import Role
 from academy.auth.policy import can, known_actions
-from academy.models import Role
-from courses.models import EnrolmentState
+from courses.enrolment.models import EnrolmentState
 from tests.courses import factories as cf
 from tests.courses.support import head_of, hr, person, upcoming
 

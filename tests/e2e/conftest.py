@@ -58,7 +58,7 @@ class Account:
         return self.key or "+".join(self.roles or ("none",)) + ":" + self.email.split("@")[0]
 
 
-#: Used only while ``academy.demo`` defines no ``DEMO_ACCOUNTS``: one account per role.
+#: Used only while ``academy.demo.runner`` defines no ``DEMO_ACCOUNTS``: one account per role.
 FALLBACK_PASSWORD = "E2E-Passwort-2024!"
 FALLBACK_ACCOUNTS = tuple(
     Account(f"e2e.{role}@example.org", FALLBACK_PASSWORD, (role,), role)
@@ -85,12 +85,12 @@ def _roles(value: Any) -> tuple[str, ...]:
 
 
 def _demo_accounts_constant() -> Any:
-    demo = importlib.import_module("academy.demo")
+    demo = importlib.import_module("academy.demo.runner")
     return getattr(demo, "DEMO_ACCOUNTS", None)
 
 
 def demo_accounts() -> tuple[Account, ...]:
-    """``academy.demo.DEMO_ACCOUNTS`` (dicts, tuples or named tuples of e-mail, password,
+    """``academy.demo.runner.DEMO_ACCOUNTS`` (dicts, tuples or named tuples of e-mail, password,
     roles), or this module's fallback accounts while the constant does not exist yet."""
     entries = _demo_accounts_constant()
     if not entries:
@@ -182,8 +182,8 @@ def _invoke(app: Flask, *args: str) -> None:
 
 
 def _create_fallback_accounts(app: Flask) -> None:
+    from academy.accounts.models import Role
     from academy.extensions import db
-    from academy.models import Role
     from tests import factories
 
     with app.app_context():

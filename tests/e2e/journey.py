@@ -17,10 +17,10 @@ from flask_babel import force_locale
 from playwright.sync_api import Browser, Page, Response
 from sqlalchemy import select
 
-from academy.demo import DEMO_ACCOUNTS
+from academy.accounts.models import User
+from academy.demo.accounts import DEMO_ACCOUNTS
 from academy.extensions import db
 from academy.i18n import translate
-from academy.models import User
 from tests.e2e.axe import check_a11y
 
 LOGIN_PATH = "/anmelden"

@@ -46,10 +46,11 @@ pytestmark = pytest.mark.e2e
 def _running_session_with_employee() -> tuple[int, int]:
     """A course with a session of the demo trainer that started an hour ago, the demo
     employee confirmed in it; returns (session id, enrolment id)."""
-    from courses.catalogue import CourseData, create_category, create_course
-    from courses.lifecycle import NEW, take_seat, transition
-    from courses.models import Enrolment, EnrolmentState
-    from courses.scheduling import SessionData, create_session
+    from courses.catalogue.editing import CourseData, create_course
+    from courses.catalogue.categories import create_category
+    from courses.enrolment.lifecycle import NEW, take_seat, transition
+    from courses.enrolment.models import Enrolment, EnrolmentState
+    from courses.sessions.scheduling import SessionData, create_session
 
     hr, me, now = demo_user("hr"), demo_user("employee"), utcnow()
     code = f"E2E-ZT-{secrets.token_hex(3).upper()}"
@@ -116,9 +117,9 @@ def _pdf_text(path: Path) -> str:
 def test_certificate_from_completion_to_revocation(
     e2e_app: Flask, open_page: Callable[[], Page], browser_problems: list[str], tmp_path: Path
 ) -> None:
-    from courses.models import EnrolmentState
-    from reports.models import Certificate
-    from reports.views_zip import member_name
+    from courses.enrolment.models import EnrolmentState
+    from reports.certificates.models import Certificate
+    from reports.certificates.archive import member_name
 
     problems = browser_problems
     with e2e_app.app_context():

@@ -28,11 +28,12 @@ from flask_babel import force_locale
 from playwright.sync_api import Page
 from sqlalchemy import select
 
+from academy.accounts.models import User
 from academy.clock import to_berlin, utcnow
 from academy.extensions import db
 from academy.i18n import translate
-from academy.models import Department, Employee, User
-from academy.notifications import recipient_locale
+from academy.notifications.notices import recipient_locale
+from academy.org.models import Department, Employee
 from tests.e2e.axe import check_a11y
 from tests.e2e.journey import (
     click_and_check,
@@ -93,8 +94,9 @@ def make_course(
     """A course (code unique per run) with one session, made by the demo HR account.
     Naive times are Berlin wall-clock; aware ones (a session that started already)
     are taken as they are and need ``allow_past``."""
-    from courses.catalogue import CourseData, create_category, create_course
-    from courses.scheduling import SessionData, create_session
+    from courses.catalogue.editing import CourseData, create_course
+    from courses.catalogue.categories import create_category
+    from courses.sessions.scheduling import SessionData, create_session
 
     hr, now = demo_user("hr"), utcnow()
     code = f"E2E-{tag}-{secrets.token_hex(3).upper()}"
@@ -131,7 +133,7 @@ def make_course(
 def make_staff_account(tag: str) -> tuple[User, str]:
     """A new employee with an account in the demo HR department; returns the account
     and its e-mail address."""
-    from academy.accounts import create_account
+    from academy.accounts.management import create_account
 
     department = db.session.scalar(select(Department).where(Department.code == "11.2"))
     assert department is not None
@@ -160,7 +162,7 @@ def make_staff_account(tag: str) -> tuple[User, str]:
 
 def enrolment_of(key: str, course_id: int) -> tuple[int, str]:
     """(id, state) of the demo account's latest enrolment in the course."""
-    from courses.models import Enrolment
+    from courses.enrolment.models import Enrolment
 
     db.session.expire_all()
     row = db.session.execute(
@@ -182,8 +184,8 @@ def enrolment_of(key: str, course_id: int) -> tuple[int, str]:
 def test_employee_requests_head_approves_place_confirmed(
     e2e_app: Flask, open_page: Callable[[], Page], browser_problems: list[str]
 ) -> None:
-    from courses.models import STATE_LABELS, EnrolmentState
-    from courses.notices import APPROVED_CONFIRMED
+    from courses.enrolment.models import STATE_LABELS, EnrolmentState
+    from courses.enrolment.notices import APPROVED_CONFIRMED
 
     problems = browser_problems
     with e2e_app.app_context():
@@ -266,9 +268,10 @@ def test_employee_requests_head_approves_place_confirmed(
 def test_cancellation_moves_first_waitlisted_person_up(
     e2e_app: Flask, open_page: Callable[[], Page], browser_problems: list[str]
 ) -> None:
-    from courses.enrolment import request_enrolment
-    from courses.models import CourseSession, EnrolmentState
-    from courses.notices import MOVED_UP
+    from courses.enrolment.models import EnrolmentState
+    from courses.enrolment.notices import MOVED_UP
+    from courses.enrolment.requests import request_enrolment
+    from courses.sessions.models import CourseSession
 
     problems = browser_problems
     with e2e_app.app_context():
@@ -330,8 +333,9 @@ def test_cancellation_moves_first_waitlisted_person_up(
 def test_trainer_records_completion_in_learning_record(
     e2e_app: Flask, open_page: Callable[[], Page], browser_problems: list[str]
 ) -> None:
-    from courses.lifecycle import NEW, take_seat, transition
-    from courses.models import CourseSession, Enrolment, EnrolmentState
+    from courses.enrolment.lifecycle import NEW, take_seat, transition
+    from courses.enrolment.models import Enrolment, EnrolmentState
+    from courses.sessions.models import CourseSession
 
     problems = browser_problems
     with e2e_app.app_context():

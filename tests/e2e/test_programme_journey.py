@@ -99,13 +99,14 @@ def prepare() -> Setup:
     """What the journey needs from the live server's database: a course of the catalogue
     the demo employee has completed, the demo head in charge of her, the mentor's
     personnel number."""
-    from academy.auth.policy import scope_department_ids
-    from courses.models import Course, Enrolment, EnrolmentState
+    from academy.auth.scope import scope_of
+    from courses.catalogue.models import Course
+    from courses.enrolment.models import Enrolment, EnrolmentState
 
     employee_user, head, trainer = demo_user("employee"), demo_user("head"), demo_user("trainer")
     employee = employee_user.employee
     assert employee is not None and trainer.employee is not None
-    assert employee.department_id in scope_department_ids(head), (
+    assert employee.department_id in scope_of(head).department_ids, (
         "the demo head is not the demo employee's head"
     )
     course = db.session.scalar(
@@ -199,20 +200,9 @@ def assert_no_scores(page: Page, app: Flask) -> None:
 def test_fast_track_programme_from_creation_to_certificate(
     e2e_app: Flask, open_page: Callable[[], Page], browser_problems: list[str]
 ) -> None:
-    from reports.models import Certificate
-    from talent.programme_models import (
-        Application,
-        ApplicationState,
-        Cohort,
-        CohortMember,
-        CohortStatus,
-        Endorsement,
-        MemberState,
-        Milestone,
-        Programme,
-        ProgrammeCourse,
-        Score,
-    )
+    from reports.certificates.models import Certificate
+    from talent.programmes.cohort_models import Application, CohortMember, Score
+    from talent.programmes.models import ApplicationState, Cohort, CohortStatus, Endorsement, MemberState, Milestone, Programme, ProgrammeCourse
 
     problems = browser_problems
     app = e2e_app

@@ -45,9 +45,10 @@ from sqlalchemy import select
 
 from academy.clock import to_berlin, utcnow
 from academy.extensions import db
-from academy.models import Competence, CompetenceArea, Department, Employee, Framework, JobRole
-from reports.formatting import NOTE_LABEL, WITHHELD_NOTE
-from talent.models import RoleTarget
+from academy.frameworks.models import Competence, CompetenceArea, Framework
+from academy.org.models import Department, Employee, JobRole
+from reports.analytics.formatting import NOTE_LABEL, WITHHELD_NOTE
+from talent.competencies.models import RoleTarget
 from tests.e2e.axe import check_a11y
 from tests.e2e.journey import (
     checked,

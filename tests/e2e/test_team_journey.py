@@ -26,9 +26,10 @@ from flask import Flask
 from playwright.sync_api import Locator, Page
 from sqlalchemy import func, select
 
+from academy.audit.models import AccessLogEntry
 from academy.clock import to_berlin, utcnow
 from academy.extensions import db
-from academy.models import AccessLogEntry, Competence, Framework
+from academy.frameworks.models import Competence, Framework
 from tests.e2e.journey import (
     click_and_check,
     demo_user,
@@ -43,7 +44,7 @@ pytestmark = pytest.mark.e2e
 
 TEAM_PATH = "/talente/team"
 OWN_PATH = "/talente/meine-kompetenzen"
-#: The demo employee's job role (academy.demo: Özlem Demir, UX designer).
+#: The demo employee's job role (academy.demo.runner: Özlem Demir, UX designer).
 JOB_ROLE = "UX"
 #: The target set for the competence: no level yet (0) + 2, so a gap of two.
 TARGET = 2
@@ -71,9 +72,10 @@ def make_gap() -> Gap:
     """A target for the demo employee's job role two levels above her current level (none
     yet: 0), in a competence nobody has given her a level in and without a target for
     the role so far; set by the demo HR account and committed."""
-    from talent.level_checks import level_range
-    from talent.levels import levels_for, targets_for_job_roles
-    from talent.ratings import set_target
+    from talent.competencies.level_checks import level_range
+    from talent.competencies.level_evidence import targets_for_job_roles
+    from talent.competencies.levels import levels_for
+    from talent.competencies.role_profiles import set_target
 
     hr, employee_user, head = demo_user("hr"), demo_user("employee"), demo_user("head")
     employee = employee_user.employee
@@ -184,7 +186,7 @@ def profile_row(page: Page, gap: Gap) -> Locator:
 def test_head_rates_member_and_team_gap_closes(
     e2e_app: Flask, open_page: Callable[[], Page], browser_problems: list[str]
 ) -> None:
-    from talent.models import SOURCE_LABELS, RatingSource
+    from talent.competencies.models import SOURCE_LABELS, RatingSource
 
     problems = browser_problems
     with e2e_app.app_context():
@@ -242,7 +244,7 @@ def test_head_rates_member_and_team_gap_closes(
     assert f"{gap.target}/{gap.target}" in cell.inner_text()
 
     with e2e_app.app_context():
-        from talent.ratings import rating_history
+        from talent.competencies.ratings import rating_history
 
         employee = demo_user("employee").employee
         assert employee is not None
@@ -262,8 +264,8 @@ def test_head_rates_member_and_team_gap_closes(
 def test_employee_sees_closed_gap_and_only_head_views_are_logged(
     e2e_app: Flask, open_page: Callable[[], Page], browser_problems: list[str]
 ) -> None:
-    from talent.models import SOURCE_LABELS, RatingSource
-    from talent.ratings import rate_member
+    from talent.competencies.models import SOURCE_LABELS, RatingSource
+    from talent.competencies.ratings import rate_member
 
     problems = browser_problems
     with e2e_app.app_context():

@@ -35,10 +35,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from academy.accounts.models import Role, User
 from academy.extensions import db
-from academy.models import Competence, CompetenceArea, Department, Employee, JobRole, Role, User
-from courses.models import Course, CourseSession, EnrolmentState
-from talent.programme_models import Cohort, CohortStatus, MemberState
+from academy.frameworks.models import Competence, CompetenceArea
+from academy.org.models import Department, Employee, JobRole
+from courses.catalogue.models import Course
+from courses.enrolment.models import EnrolmentState
+from courses.sessions.models import CourseSession
+from talent.programmes.models import Cohort, CohortStatus, MemberState
 from tests import factories
 from tests.courses import factories as cf
 from tests.talent import factories as tf

@@ -1,5 +1,5 @@
 """Report objects built by hand for the export, chart and page tests (independent of the
-analytics in ``reports.catalogue``): every column kind, a withheld row, NA values, a
+analytics in ``reports.analytics.catalogue``): every column kind, a withheld row, NA values, a
 formula-like text, umlauts and a character outside WinAnsi, and a long individual part."""
 
 from __future__ import annotations
@@ -8,7 +8,15 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from reports.report_model import WITHHELD, Chart, Column, Filters, Part, Report, Scope
+from reports.analytics.report_model import (
+    WITHHELD,
+    Chart,
+    Column,
+    Filters,
+    Part,
+    Report,
+    ReportScope,
+)
 
 GENERATED = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)  # 10:30 in Berlin
 
@@ -120,7 +128,7 @@ def aggregate_report(key: str = "gaps") -> Report:
         key=key,
         title="Skill gaps",
         filters=Filters(period_from=date(2024, 1, 1), period_to=date(2024, 12, 31)),
-        scope=Scope(None, False, 5),
+        scope=ReportScope.whole_organisation(5),
         parts=[gaps_part(), demand_part(), trend_part()],
         generated_at=GENERATED,
     )
@@ -131,7 +139,7 @@ def individual_report(count: int = 120, first_id: int = 1000, key: str = "matrix
         key=key,
         title="Competency matrix",
         filters=Filters(),
-        scope=Scope(None, False, 5),
+        scope=ReportScope.whole_organisation(5),
         parts=[people_part(count, first_id)],
         generated_at=GENERATED,
     )
@@ -140,4 +148,6 @@ def individual_report(count: int = 120, first_id: int = 1000, key: str = "matrix
 def empty_report() -> Report:
     part = gaps_part()
     part.frame = part.frame.iloc[0:0]
-    return Report("gaps", "Skill gaps", Filters(), Scope(None, False, 5), [part], GENERATED)
+    return Report(
+        "gaps", "Skill gaps", Filters(), ReportScope.whole_organisation(5), [part], GENERATED
+    )

@@ -14,9 +14,11 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 from academy.extensions import db
-from academy.models import Competence, CompetenceArea, Employee, Framework, JobRole
-from courses.models import Course, CourseOutcome, EnrolmentState
-from talent.models import CompetenceMapping, Rating, RatingSource, RoleTarget
+from academy.frameworks.models import Competence, CompetenceArea, Framework
+from academy.org.models import Employee, JobRole
+from courses.catalogue.models import Course, CourseOutcome
+from courses.enrolment.models import EnrolmentState
+from talent.competencies.models import CompetenceMapping, Rating, RatingSource, RoleTarget
 from tests.courses import factories as cf
 
 _seq = itertools.count(1)

@@ -16,23 +16,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from academy.extensions import db
-from academy.models import Employee
-from courses.models import Course
-from talent.programme_models import (
-    Application,
-    ApplicationState,
-    Cohort,
-    CohortMember,
-    CohortStatus,
-    Endorsement,
-    Milestone,
-    MilestoneKind,
-    MilestoneSignoff,
-    Programme,
-    ProgrammeCourse,
-    Score,
-    SelectionCriterion,
-)
+from academy.org.models import Employee
+from courses.catalogue.models import Course
+from talent.programmes.cohort_models import Application, CohortMember, MilestoneSignoff, Score
+from talent.programmes.models import ApplicationState, Cohort, CohortStatus, Endorsement, Milestone, MilestoneKind, Programme, ProgrammeCourse, SelectionCriterion
 from tests.talent.factories import NOW
 
 _seq = itertools.count(1)

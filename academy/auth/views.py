@@ -1,0 +1,125 @@
+"""Login, logout and the own account page."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from academy.accounts.models import User
+from academy.auth.forms import LoginForm, PasswordChangeForm
+from academy.auth.policy import current_roles, public, requires
+from academy.auth.sessions import (
+    LoginFailed,
+    LoginThrottled,
+    ThrottlePolicy,
+    authenticate,
+    change_password,
+    end_session,
+    start_session,
+)
+from academy.clock import utcnow
+from academy.errors import DomainError
+from academy.extensions import db
+from academy.i18n import translate
+from academy.web.kit import acting_user, show_error
+from academy.web.urls import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _throttle_policy() -> ThrottlePolicy:
+    cfg = current_app.config
+    return ThrottlePolicy(
+        max_per_account=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        max_per_address=cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        window=timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]),
+    )
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+@public
+def login() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("academy.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        now, remote = utcnow(), request.remote_addr or "unknown"
+        try:
+            user = authenticate(
+                form.email.data or "",
+                form.password.data or "",
+                remote_addr=remote,
+                now=now,
+                policy=_throttle_policy(),
+            )
+        except (LoginFailed, LoginThrottled) as error:
+            db.session.commit()  # keep the failed attempt for throttling
+            form.password.errors = [translate(error.message, **error.params)]
+            status = error.status_code
+        else:
+            _sign_in(user, now=now, remote_addr=remote)
+            return redirect(safe_next(form.next.data) or url_for("academy.home"))
+    return render_template("academy/login.html", form=form), status
+
+
+def _sign_in(user: User, *, now: datetime, remote_addr: str) -> None:
+    """A fresh session (no fixation) with a server-side login session behind it."""
+    session.clear()
+    token = start_session(
+        user,
+        now=now,
+        lifetime=timedelta(hours=current_app.config["SESSION_HOURS"]),
+        remote_addr=remote_addr,
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    db.session.commit()
+    user.session_token = token
+    login_user(user)
+    session.permanent = True
+
+
+@bp.post("/abmelden")
+@requires("account.self")
+def logout() -> Response:
+    end_session(getattr(current_user, "session_token", None), acting_user())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(gettext("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/konto", methods=["GET", "POST"])
+@requires("account.self")
+def account() -> str | Response | tuple[str, int]:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = acting_user()
+        try:
+            change_password(user, form.current.data or "", form.new.data or "")
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(gettext("Your password has been changed. Please log in again."), "success")
+            return redirect(url_for("auth.login"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("academy/account.html", form=form, roles=current_roles()), status

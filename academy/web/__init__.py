@@ -1,0 +1,21 @@
+"""The web layer every page shares: request handling, errors, templates, navigation and
+start-page panels, template hooks and the view kit."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from academy.web import (
+        panels,  # noqa: F401 - registers the start-page panels
+        views,
+    )
+    from academy.web.errors import init_errors
+    from academy.web.requests import init_requests
+    from academy.web.templating import init_templating
+
+    init_requests(app)
+    init_errors(app)
+    init_templating(app)
+    app.register_blueprint(views.bp)

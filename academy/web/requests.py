@@ -1,0 +1,105 @@
+"""What happens around every request: security headers, the login loader, the session
+cookie's lifetime and WTForms' messages in the request's language."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import support
+from flask import Flask, request, session
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms.i18n import messages_path
+
+from academy.accounts.models import User
+from academy.auth.sessions import load_session_user
+from academy.clock import utcnow
+from academy.extensions import login_manager
+from academy.i18n import N_
+from academy.notifications.notices import remember_unread_count
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if current_user and current_user.is_authenticated:
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _load_user(token: str) -> User | None:
+    user = load_session_user(token, now=utcnow())
+    if user is not None:
+        remember_unread_count(user.id, user.unread_at_load)
+    return user
+
+
+def _renew_session_cookie() -> None:
+    # Flask-Login keeps only the session token; make the cookie expire with the session.
+    # (Flask renews a permanent session's cookie on every response by itself.)
+    if not session.permanent:
+        session.permanent = True
+
+
+@cache
+def _wtforms_catalog(locale: str) -> support.NullTranslations:
+    """WTForms' own messages in one language: a file of the installed package, read once
+    per language and process (Flask-WTF reads it again for every request with a form)."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsTranslations:
+    """What Flask-WTF looks for on the request (``request.wtforms_translations``): the
+    catalogue of the language current when a message is translated."""
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalog(str(get_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalog(str(get_locale())).ungettext(singular, plural, n)
+
+
+_WTFORMS_TRANSLATIONS = _WTFormsTranslations()
+
+
+def _offer_wtforms_translations() -> None:
+    request.wtforms_translations = _WTFORMS_TRANSLATIONS  # type: ignore[attr-defined]
+
+
+def init_requests(app: Flask) -> None:
+    from datetime import timedelta
+
+    app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_HOURS"])
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = N_("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.localize_callback = gettext
+    app.after_request(_security_headers)
+    app.before_request(_renew_session_cookie)
+    if app.config.get("WTF_I18N_ENABLED", True):
+        app.before_request(_offer_wtforms_translations)

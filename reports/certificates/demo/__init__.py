@@ -1,0 +1,1 @@
+"""The certificates step of ``flask academy demo`` (registered when ``step`` is imported)."""

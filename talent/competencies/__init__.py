@@ -1,0 +1,22 @@
+"""Competencies: role profiles (targets), ratings, evidence, the current-level rule, gaps,
+recommendations, mappings between frameworks and the team view."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from talent.competencies import (  # noqa: F401
+        models,  # tables for Alembic
+        panels,  # start-page panels: my gaps, team gaps
+        policy,  # registers the permission rules
+    )
+    from talent.competencies.demo import step  # noqa: F401 - demo step
+    from talent.competencies.views import (  # noqa: F401
+        evidence,  # HR: external certificates
+        mappings,  # HR: competence mappings and their CSV import
+        own,  # own competencies, a team member's profile
+        profiles,  # HR: role profiles
+        team,  # team matrix, its exports, the training plan
+    )

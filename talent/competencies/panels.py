@@ -1,0 +1,71 @@
+"""Start-page panels of the competency pages: an employee's gaps at a glance and a
+department head's largest team gaps. Each ``context`` runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from academy.accounts.models import Role, User
+from academy.clock import to_berlin, utcnow
+from academy.i18n import N_
+from academy.web.navigation import Panel, add_panel
+from talent.competencies.gaps import team_matrix
+from talent.competencies.levels import levels_for
+
+#: How many competences the head's panel lists.
+TOP_GAPS = 3
+
+
+def my_competencies_context(user: User) -> dict[str, Any]:
+    """Competences of the own role profile and how many of them are below target."""
+    if user.employee_id is None:
+        return {"targets": 0, "gaps": 0, "total": 0}
+    today = to_berlin(utcnow()).date()
+    levels = [lv for lv in levels_for([user.employee_id], None, today).values() if lv.target]
+    return {
+        "targets": len(levels),
+        "gaps": sum(1 for lv in levels if lv.gap > 0),
+        "total": sum(lv.gap for lv in levels),
+    }
+
+
+def team_gaps_context(user: User) -> dict[str, Any]:
+    """The competences with the largest total gap in the head's subtree; competences
+    whose figures are withheld (fewer than the minimum group size) are only counted."""
+    matrix = team_matrix(user, today=to_berlin(utcnow()).date())
+    shown = [
+        (competence, matrix.summaries[competence.id])
+        for competence in matrix.competences
+        if not matrix.summaries[competence.id].withheld
+        and (matrix.summaries[competence.id].total_gap or 0) > 0
+    ]
+    shown.sort(key=lambda pair: (-(pair[1].total_gap or 0), pair[0].code))
+    return {
+        "top": shown[:TOP_GAPS],
+        "members": len(matrix.members),
+        "competences": len(matrix.competences),
+        "withheld": sum(1 for s in matrix.summaries.values() if s.withheld),
+        "minimum": int(current_app.config.get("MIN_GROUP_SIZE", 5)),
+    }
+
+
+add_panel(
+    Panel(
+        Role.EMPLOYEE,
+        N_("My competencies"),
+        "talent/competencies/panels/my_competencies.html",
+        my_competencies_context,
+        order=16,
+    )
+)
+add_panel(
+    Panel(
+        Role.HEAD,
+        N_("Team skill gaps"),
+        "talent/competencies/panels/team_gaps.html",
+        team_gaps_context,
+        order=26,
+    )
+)

@@ -1,0 +1,2 @@
+"""Page building for the fast-track views: what a page shows, gathered by plain functions
+(no routes here), so that the views stay thin."""

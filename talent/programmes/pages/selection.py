@@ -1,0 +1,186 @@
+"""HR's selection pages: the cohort dashboard (status and actions, applications counted
+by state, the weighted ranking, the proposal to the staff council, the council's
+decisions, the members' progress) and the scoring page of one application. A fixed
+number of SQL statements however many applications there are.
+
+Data protection: every page that shows applicants writes one access-log entry per
+person shown ("programme_application"), flushed together with the page's commit."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import abort, render_template
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from academy.audit.log import record_accesses
+from academy.clock import to_berlin, utcnow
+from academy.extensions import db
+from academy.i18n import N_
+from academy.org.models import Employee
+from academy.web.kit import ListPagination, acting_user, page_number
+from talent.programmes.cohort_models import Application, Score
+from talent.programmes.council import reviews
+from talent.programmes.forms.selection import ProposalForm, ScoreForm, score_form
+from talent.programmes.models import (
+    APPLICATION_STATE_LABELS,
+    COHORT_STATUS_LABELS,
+    ENDORSEMENT_LABELS,
+    ApplicationState,
+    Cohort,
+    CohortStatus,
+    CouncilDecision,
+    Endorsement,
+)
+from talent.programmes.pages.cohorts import cohort_buttons
+from talent.programmes.progress import cohort_progress
+from talent.programmes.selection import RankedApplication, ranking
+
+#: Applications per page of the ranking.
+PER_PAGE = 50
+ACCESS = "programme_application"
+PROGRESS_ACCESS = "programme_progress"
+
+DECISION_LABELS = {
+    CouncilDecision.CONSENT.value: N_("Consent"),
+    CouncilDecision.OBJECTION.value: N_("Objection"),
+}
+#: The application states as HR's counts name them.
+COUNT_LABELS = {
+    **APPLICATION_STATE_LABELS,
+    ApplicationState.NOMINATED: N_("Nominated (the employee has not agreed yet)"),
+}
+LABELS = {
+    "counts": COUNT_LABELS,
+    "status": COHORT_STATUS_LABELS,
+    "state": APPLICATION_STATE_LABELS,
+    "endorsement": ENDORSEMENT_LABELS,
+    "decision": DECISION_LABELS,
+}
+
+
+def ranking_page(ranked: list[RankedApplication]) -> ListPagination:
+    return ListPagination(
+        page=page_number(), per_page=PER_PAGE, max_per_page=None, error_out=False, items=ranked
+    )
+
+
+def application_counts(cohort: Cohort) -> tuple[dict[str, int], int]:
+    """Applications by state, and how many are endorsed (not counting withdrawn), in one
+    query."""
+    rows = db.session.execute(
+        select(Application.state, Application.endorsement, func.count())
+        .where(Application.cohort_id == cohort.id)
+        .group_by(Application.state, Application.endorsement)
+    ).all()
+    by_state: Counter[str] = Counter()
+    endorsed = 0
+    for state, endorsement, count in rows:
+        by_state[state] += count
+        if endorsement == Endorsement.ENDORSED and state != ApplicationState.WITHDRAWN:
+            endorsed += count
+    return {s.value: by_state[s.value] for s in ApplicationState}, endorsed
+
+
+def render_dashboard(
+    cohort: Cohort, form: ProposalForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    user, now = acting_user(), utcnow()
+    ranked = ranking(cohort)
+    page = ranking_page(ranked)
+    by_state, endorsed = application_counts(cohort)
+    history = reviews(cohort)
+    shown = [r.employee.id for r in page.items]
+    scored = [
+        r for r in ranked if r.fully_scored and r.application.state == ApplicationState.SUBMITTED
+    ]
+    candidates: list[RankedApplication] = []
+    if cohort.status == CohortStatus.SELECTION:
+        candidates = scored
+        shown += [r.employee.id for r in candidates]
+        if form is None:
+            top = [r.application.id for r in candidates[: cohort.seats]]
+            form = ProposalForm(formdata=None, data={"application": top})
+    latest = history[0] if history else None
+    progress = None
+    if cohort.status in (CohortStatus.RUNNING, CohortStatus.COMPLETED):
+        progress = cohort_progress(cohort, to_berlin(now).date())
+    html = render_template(
+        "talent/selection/dashboard.html",
+        cohort=cohort,
+        programme=cohort.programme,
+        criteria=list(cohort.criteria),
+        page=page,
+        by_state=by_state,
+        endorsed=endorsed,
+        fully_scored=len(scored),
+        submitted=by_state[ApplicationState.SUBMITTED.value],
+        candidates=candidates,
+        form=form if cohort.status == CohortStatus.SELECTION else None,
+        history=history,
+        can_send=(
+            cohort.status == CohortStatus.COUNCIL_REVIEW
+            and latest is not None
+            and latest.decision == CouncilDecision.CONSENT
+        ),
+        progress=progress,
+        labels=LABELS,
+        buttons=cohort_buttons(cohort),
+    )
+    record_accesses(user, shown, ACCESS, now=now)
+    if progress:
+        record_accesses(user, [p.member.employee_id for p in progress], PROGRESS_ACCESS, now=now)
+    db.session.commit()
+    return html, status
+
+
+def get_application(application_id: int) -> Application:
+    application = db.session.scalar(
+        select(Application)
+        .options(
+            joinedload(Application.employee).joinedload(Employee.department),
+            joinedload(Application.cohort).joinedload(Cohort.programme),
+            joinedload(Application.endorsed_by),
+            joinedload(Application.nominated_by),
+        )
+        .where(Application.id == application_id)
+    )
+    if application is None:
+        abort(404)
+    return application
+
+
+def scores_of(application: Application) -> dict[int, Score]:
+    rows = db.session.scalars(select(Score).where(Score.application_id == application.id))
+    return {s.criterion_id: s for s in rows}
+
+
+def saved_score_form(application: Application) -> ScoreForm:
+    """The scoring form filled with the scores given so far."""
+    data = {}
+    for criterion_id, score in scores_of(application).items():
+        data[f"score_{criterion_id}"] = str(score.score)
+        data[f"comment_{criterion_id}"] = score.comment or ""
+    return score_form(list(application.cohort.criteria), formdata=None, data=data)
+
+
+def render_score(application: Application, form: ScoreForm, status: int = 200) -> tuple[str, int]:
+    user, now = acting_user(), utcnow()
+    cohort = application.cohort
+    html = render_template(
+        "talent/selection/score.html",
+        application=application,
+        cohort=cohort,
+        form=form,
+        criteria=list(form.criteria),
+        scores=scores_of(application),
+        editable=(
+            cohort.status == CohortStatus.SELECTION
+            and application.state == ApplicationState.SUBMITTED
+        ),
+        labels=LABELS,
+    )
+    record_accesses(user, [application.employee_id], ACCESS, now=now)
+    db.session.commit()
+    return html, status
