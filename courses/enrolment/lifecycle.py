@@ -92,8 +92,9 @@ def transition(
     reason: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Set the new state and write the audit entry ``enrolment.<verb>``. ``from_state`` defaults to the current state; ``NEW`` for an
-    enrolment just created (audited without a previous state)."""
+    """Set the new state and write the audit entry ``enrolment.<verb>``. ``from_state``
+    defaults to the current state; ``NEW`` for an enrolment just created (audited without
+    a previous state)."""
     before = enrolment.state if from_state is None else from_state
     if before == NEW:
         before = None

@@ -30,8 +30,14 @@ from reports.analytics.common import (
     withhold,
 )
 from reports.analytics.report_model import Chart, Column, Filters, Part, Report, ReportScope
-from talent.programmes.models import COHORT_STATUS_LABELS, Cohort, CohortStatus, MemberState, Programme
 from talent.programmes.cohort_models import CohortMember
+from talent.programmes.models import (
+    COHORT_STATUS_LABELS,
+    Cohort,
+    CohortStatus,
+    MemberState,
+    Programme,
+)
 from talent.programmes.progress import member_progress
 
 COHORT_COLUMNS = [

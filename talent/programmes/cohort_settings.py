@@ -306,8 +306,13 @@ def _refuse_stricter(cohort: Cohort, new: dict[str, Any]) -> None:
         )
 
 
+def may_edit(cohort: Cohort) -> bool:
+    """Whether HR may still change the cohort's settings and criteria."""
+    return cohort.status in EDITABLE
+
+
 def require_editable(cohort: Cohort, field: str | None = None) -> None:
-    if cohort.status not in EDITABLE:
+    if not may_edit(cohort):
         raise Conflict(
             N_("The cohort can only be changed while it is a draft or open for applications."),
             field=field,

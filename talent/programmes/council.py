@@ -218,6 +218,26 @@ def council_decide(
     return review
 
 
+def may_propose(cohort: Cohort) -> bool:
+    """Whether HR may send a selection proposal to the staff council now."""
+    return cohort.status == CohortStatus.SELECTION
+
+
+def may_decide(cohort: Cohort, latest: CouncilReview) -> bool:
+    """Whether the staff council may still answer the latest proposal (``latest``)."""
+    return cohort.status == CohortStatus.COUNCIL_REVIEW and latest.decision is None
+
+
+def may_send_decisions(cohort: Cohort, latest: CouncilReview | None) -> bool:
+    """Whether HR may send the acceptances and rejections: the staff council consented
+    to the latest proposal (``latest``) of a cohort still under its review."""
+    return (
+        cohort.status == CohortStatus.COUNCIL_REVIEW
+        and latest is not None
+        and latest.decision == CouncilDecision.CONSENT
+    )
+
+
 def send_decisions(actor: User, cohort: Cohort, now: datetime) -> list[CohortMember]:
     """After the council's consent: the proposed applications are accepted (each gets a
     cohort membership), the other submitted ones rejected, open nominations withdrawn;

@@ -3,7 +3,7 @@ curriculum and target competences, cohorts with their selection criteria, and th
 states of everything (applications, members, decisions). The applications, scores,
 council reviews, members and sign-offs are in ``talent.programmes.cohort_models``.
 
-Course progress is derived from completed enrolments (``courses.models.Enrolment``), never
+Course progress is derived from completed enrolments (``courses.enrolment.models.Enrolment``), never
 copied; milestones are signed off as rows. Scores, council decisions and every state
 change are kept (and audited), so the selection stays documented.
 """

@@ -89,6 +89,14 @@ def require_status(cohort: Cohort, *statuses: CohortStatus) -> None:
         )
 
 
+def may_score(application: Application) -> bool:
+    """Whether HR may (still) score the application: submitted, cohort in selection."""
+    return (
+        application.cohort.status == CohortStatus.SELECTION
+        and application.state == ApplicationState.SUBMITTED
+    )
+
+
 def set_score(
     actor: User,
     application: Application,

@@ -202,7 +202,16 @@ def test_fast_track_programme_from_creation_to_certificate(
 ) -> None:
     from reports.certificates.models import Certificate
     from talent.programmes.cohort_models import Application, CohortMember, Score
-    from talent.programmes.models import ApplicationState, Cohort, CohortStatus, Endorsement, MemberState, Milestone, Programme, ProgrammeCourse
+    from talent.programmes.models import (
+        ApplicationState,
+        Cohort,
+        CohortStatus,
+        Endorsement,
+        MemberState,
+        Milestone,
+        Programme,
+        ProgrammeCourse,
+    )
 
     problems = browser_problems
     app = e2e_app

@@ -19,7 +19,17 @@ from academy.extensions import db
 from academy.org.models import Employee
 from courses.catalogue.models import Course
 from talent.programmes.cohort_models import Application, CohortMember, MilestoneSignoff, Score
-from talent.programmes.models import ApplicationState, Cohort, CohortStatus, Endorsement, Milestone, MilestoneKind, Programme, ProgrammeCourse, SelectionCriterion
+from talent.programmes.models import (
+    ApplicationState,
+    Cohort,
+    CohortStatus,
+    Endorsement,
+    Milestone,
+    MilestoneKind,
+    Programme,
+    ProgrammeCourse,
+    SelectionCriterion,
+)
 from tests.talent.factories import NOW
 
 _seq = itertools.count(1)

@@ -18,10 +18,9 @@ from academy.errors import DomainError
 from academy.extensions import db
 from academy.org.models import JobRole
 from academy.web.kit import flash_error
-from talent.programmes.cohort_settings import has_applications
+from talent.programmes.cohort_settings import has_applications, may_edit
 from talent.programmes.cohorts import (
     DASHBOARD_ENDPOINT,
-    EDITABLE,
     allowed_transitions,
     berlin_today,
     opening_problems,
@@ -119,8 +118,8 @@ def render_edit(
         form=form,
         criterion_form=criterion_form or CriterionForm(formdata=None),
         confirm_form=ConfirmForm(formdata=None),
-        editable=cohort.status in EDITABLE,
-        applied=cohort.status in EDITABLE and has_applications(cohort),
+        editable=may_edit(cohort),
+        applied=may_edit(cohort) and has_applications(cohort),
         buttons=cohort_buttons(cohort),
         **labels(),
     )
@@ -150,7 +149,7 @@ def render_criterion(
         form=form,
         criterion=criterion,
         cohort=criterion.cohort,
-        editable=criterion.cohort.status in EDITABLE,
+        editable=may_edit(criterion.cohort),
     )
     return html, status
 

@@ -15,7 +15,7 @@ from academy.clock import utcnow
 from academy.extensions import db
 from academy.web.kit import acting_user, paginate
 from talent.programmes.cohort_models import CouncilReview
-from talent.programmes.council import reviews
+from talent.programmes.council import may_decide, reviews
 from talent.programmes.forms.selection import CouncilDecisionForm
 from talent.programmes.models import Cohort, CohortStatus
 from talent.programmes.pages.selection import ACCESS, LABELS, ranking_page
@@ -92,7 +92,7 @@ def render_council_review(
         abort(404)  # never submitted to the staff council
     latest = history[0]
     page = ranking_page(ranking(cohort))
-    deciding = cohort.status == CohortStatus.COUNCIL_REVIEW and latest.decision is None
+    deciding = may_decide(cohort, latest)
     if deciding and form is None:
         form = CouncilDecisionForm(formdata=None)
     html = render_template(

@@ -21,7 +21,7 @@ from academy.i18n import N_
 from academy.org.models import Employee
 from academy.web.kit import ListPagination, acting_user, page_number
 from talent.programmes.cohort_models import Application, Score
-from talent.programmes.council import reviews
+from talent.programmes.council import may_propose, may_send_decisions, reviews
 from talent.programmes.forms.selection import ProposalForm, ScoreForm, score_form
 from talent.programmes.models import (
     APPLICATION_STATE_LABELS,
@@ -35,7 +35,7 @@ from talent.programmes.models import (
 )
 from talent.programmes.pages.cohorts import cohort_buttons
 from talent.programmes.progress import cohort_progress
-from talent.programmes.selection import RankedApplication, ranking
+from talent.programmes.selection import RankedApplication, may_score, ranking
 
 #: Applications per page of the ranking.
 PER_PAGE = 50
@@ -96,7 +96,8 @@ def render_dashboard(
         r for r in ranked if r.fully_scored and r.application.state == ApplicationState.SUBMITTED
     ]
     candidates: list[RankedApplication] = []
-    if cohort.status == CohortStatus.SELECTION:
+    proposing = may_propose(cohort)
+    if proposing:
         candidates = scored
         shown += [r.employee.id for r in candidates]
         if form is None:
@@ -117,13 +118,9 @@ def render_dashboard(
         fully_scored=len(scored),
         submitted=by_state[ApplicationState.SUBMITTED.value],
         candidates=candidates,
-        form=form if cohort.status == CohortStatus.SELECTION else None,
+        form=form if proposing else None,
         history=history,
-        can_send=(
-            cohort.status == CohortStatus.COUNCIL_REVIEW
-            and latest is not None
-            and latest.decision == CouncilDecision.CONSENT
-        ),
+        can_send=may_send_decisions(cohort, latest),
         progress=progress,
         labels=LABELS,
         buttons=cohort_buttons(cohort),
@@ -175,10 +172,7 @@ def render_score(application: Application, form: ScoreForm, status: int = 200) -
         form=form,
         criteria=list(form.criteria),
         scores=scores_of(application),
-        editable=(
-            cohort.status == CohortStatus.SELECTION
-            and application.state == ApplicationState.SUBMITTED
-        ),
+        editable=may_score(application),
         labels=LABELS,
     )
     record_accesses(user, [application.employee_id], ACCESS, now=now)

@@ -15,8 +15,8 @@ from academy.auth.scope import Scope
 from academy.extensions import db as _db
 from reports.analytics.cohorts import cohorts_report
 from reports.analytics.report_model import WITHHELD, Filters, Part, ReportScope
-from talent.programmes.models import Cohort, MemberState
 from talent.programmes.cohort_models import CohortMember
+from talent.programmes.models import Cohort, MemberState
 from talent.programmes.progress import member_progress
 from tests.reports.report_data import TODAY, KnownData, build_known_data
 

@@ -638,3 +638,17 @@ def test_tick_step_is_registered_and_summarises(db):
     pf.cohort(status=CohortStatus.OPEN, opens=date(2030, 1, 1), closes=date(2030, 2, 1))
     assert tick_close_applications(NOW).startswith("1 cohort(s) closed")
     assert tick_close_applications(NOW).startswith("0 cohort(s) closed")
+
+
+def test_the_status_buttons_get_answers_not_rules(hr):
+    """The cohort pages pass the buttons the status machine allows and why a draft
+    cannot open (translated) — the template decides nothing."""
+    from talent.programmes.pages.cohorts import cohort_buttons
+
+    draft = pf.cohort(status=CohortStatus.DRAFT, criteria=())
+    buttons = cohort_buttons(draft)
+    assert "open" not in buttons["actions"] and "edit" in buttons["actions"]
+    assert len(buttons["opening_problems"]) == 1  # no criterion yet (translated)
+    opened = pf.cohort(status=CohortStatus.OPEN)
+    buttons = cohort_buttons(opened)
+    assert "close" in buttons["actions"] and buttons["opening_problems"] == []
