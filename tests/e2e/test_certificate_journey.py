@@ -46,8 +46,8 @@ pytestmark = pytest.mark.e2e
 def _running_session_with_employee() -> tuple[int, int]:
     """A course with a session of the demo trainer that started an hour ago, the demo
     employee confirmed in it; returns (session id, enrolment id)."""
-    from courses.catalogue.editing import CourseData, create_course
     from courses.catalogue.categories import create_category
+    from courses.catalogue.editing import CourseData, create_course
     from courses.enrolment.lifecycle import NEW, take_seat, transition
     from courses.enrolment.models import Enrolment, EnrolmentState
     from courses.sessions.scheduling import SessionData, create_session
@@ -118,8 +118,8 @@ def test_certificate_from_completion_to_revocation(
     e2e_app: Flask, open_page: Callable[[], Page], browser_problems: list[str], tmp_path: Path
 ) -> None:
     from courses.enrolment.models import EnrolmentState
-    from reports.certificates.models import Certificate
     from reports.certificates.archive import member_name
+    from reports.certificates.models import Certificate
 
     problems = browser_problems
     with e2e_app.app_context():

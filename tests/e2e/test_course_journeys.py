@@ -94,8 +94,8 @@ def make_course(
     """A course (code unique per run) with one session, made by the demo HR account.
     Naive times are Berlin wall-clock; aware ones (a session that started already)
     are taken as they are and need ``allow_past``."""
-    from courses.catalogue.editing import CourseData, create_course
     from courses.catalogue.categories import create_category
+    from courses.catalogue.editing import CourseData, create_course
     from courses.sessions.scheduling import SessionData, create_session
 
     hr, now = demo_user("hr"), utcnow()

@@ -25,8 +25,15 @@ class _Form(FlaskForm):
 
 
 def test_page_number_is_at_least_one(app):
-    for query, expected in [("", 1), ("?page=3", 3), ("?page=0", 1), ("?page=-2", 1),
-                            ("?page=abc", 1), ("?page=99999999999999999999", 1_000_000)]:  # fmt: skip
+    cases = [
+        ("", 1),
+        ("?page=3", 3),
+        ("?page=0", 1),
+        ("?page=-2", 1),
+        ("?page=abc", 1),
+        ("?page=99999999999999999999", 1_000_000),
+    ]
+    for query, expected in cases:
         with app.test_request_context("/" + query):
             assert page_number() == expected, query
 
