@@ -31,14 +31,14 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: config, extensions, blueprints of all four packages."""
-    from academy.config import load_config
+    from academy.config import instance_path, load_config
     from academy.database import init_database
     from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from academy.i18n import select_locale
     from academy.translations_build import compile_catalogues
     from academy.web.templating import feature_loader
 
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_path=instance_path(), instance_relative_config=True)
     load_config(app, test_config)
     compile_catalogues()
 

@@ -11,10 +11,18 @@ Environment variables (all optional in development):
 ``MIN_GROUP_SIZE``     smallest group an aggregate may show (default 5)
 ``SESSION_HOURS``      lifetime of a login session (default 10)
 ``ORG_NAME``           name of the administration shown in the interface
+
+Every setting in ``DEFAULTS`` can be given as an environment variable of the same name; the
+value is read as the default's type: whole numbers, ``1``/``true``/``yes``/``ja`` for
+switches, JSON for lists (e.g. ``CERTIFICATE_SIGNATORIES='[["Dr. A. Muster",
+"Leitung Personalentwicklung"]]'``). ``INSTANCE_PATH`` chooses the instance folder (default:
+``instance/`` beside the code when run from a checkout, else the current directory's
+``instance/``); it holds ``config.py`` and, in development, the SQLite database.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -58,28 +66,22 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_SSL": False,
     "MAIL_FROM": "digitalakademie@localhost",
     "PAGE_SIZE": 25,
+    "SECRET_KEY": "",
+    "DATABASE_URL": "",
+    "CERTIFICATE_ISSUER": "",
+    "CERTIFICATE_LOGO": "",
+    "CERTIFICATE_SIGNATORIES": [],
+    "VERIFY_THROTTLE_MAX": 30,
+    "VERIFY_THROTTLE_MINUTES": 10,
 }
 
-_INT_KEYS = {
-    "MAIL_PORT",
-    "MIN_GROUP_SIZE",
-    "SESSION_HOURS",
-    "LOGIN_MAX_FAILURES_PER_ACCOUNT",
-    "LOGIN_MAX_FAILURES_PER_ADDRESS",
-    "LOGIN_WINDOW_MINUTES",
-    "PAGE_SIZE",
-}
-_BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL"}
-_STR_KEYS = {
-    "APP_ENV",
-    "SECRET_KEY",
-    "DATABASE_URL",
-    "BASE_URL",
-    "MAIL_SERVER",
-    "MAIL_USERNAME",
-    "MAIL_PASSWORD",
-    "MAIL_FROM",
-    "ORG_NAME",
+#: Settings that are never read from the environment (structure, not operation).
+_NOT_FROM_ENVIRONMENT = {
+    "SQLALCHEMY_ENGINE_OPTIONS",
+    "SQLALCHEMY_TRACK_MODIFICATIONS",
+    "LANGUAGES",
+    "BOOTSTRAP_SERVE_LOCAL",
+    "BOOTSTRAP_BTN_STYLE",
 }
 
 
@@ -95,22 +97,47 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _parsed(key: str, raw: str, default: Any) -> Any:
+    """An environment value as the type of the setting's default."""
+    if isinstance(default, bool):
+        return _parse_bool(raw)
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigurationError(f"{key} muss eine ganze Zahl sein, nicht {raw!r}.") from exc
+    if isinstance(default, (list, tuple, dict)):
+        try:
+            value = json.loads(raw)
+        except ValueError as exc:
+            raise ConfigurationError(f"{key} muss JSON sein (z. B. eine Liste): {exc}") from exc
+        if not isinstance(value, type(default) if not isinstance(default, tuple) else list):
+            raise ConfigurationError(f"{key} hat die falsche Form ({type(value).__name__}).")
+        return value
+    return raw
+
+
 def _from_environment(app: Flask) -> None:
-    for key in _STR_KEYS | _INT_KEYS | _BOOL_KEYS:
+    for key, default in DEFAULTS.items():
+        if key in _NOT_FROM_ENVIRONMENT:
+            continue
         raw = os.environ.get(key)
         if raw is None or raw == "":
             continue
-        if key in _INT_KEYS:
-            try:
-                app.config[key] = int(raw)
-            except ValueError as exc:
-                raise ConfigurationError(
-                    f"{key} muss eine ganze Zahl sein, nicht {raw!r}."
-                ) from exc
-        elif key in _BOOL_KEYS:
-            app.config[key] = _parse_bool(raw)
-        else:
-            app.config[key] = raw
+        app.config[key] = _parsed(key, raw, default)
+
+
+def instance_path() -> str:
+    """The instance folder: ``INSTANCE_PATH``; else ``instance/`` beside the code in a
+    checkout; else (an installed wheel, whose folder may be read-only) ``instance/`` in the
+    current directory — never a folder inside the virtual environment."""
+    raw = os.environ.get("INSTANCE_PATH", "").strip()
+    if raw:
+        return str(Path(raw).expanduser().resolve())
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").exists():
+        return str(checkout / "instance")
+    return str(Path.cwd() / "instance")
 
 
 def _development_secret(app: Flask) -> str:
