@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from reports.certificates import models  # noqa: F401 - tables for Alembic
     from reports.certificates.certificates import on_course_completed
     from reports.certificates.demo import step  # noqa: F401 - the certificates demo step
-    from reports.certificates.hooks import session_zip_link
+    from reports.certificates.hooks import programme_certificate_link, session_zip_link
     from reports.certificates.programmes import on_programme_graduated
     from reports.certificates.reminders import register_tick_steps
     from reports.certificates.views import (  # noqa: F401 - lists, detail, PDF, ZIP, public
@@ -30,5 +30,6 @@ def init_app(app: Flask) -> None:
     programme_graduated.connect(on_programme_graduated)
     register_tick_steps()
     add_template_hook("session-roster-actions", session_zip_link)
+    add_template_hook("programme-member-certificate", programme_certificate_link)
 
     app.register_blueprint(bp)

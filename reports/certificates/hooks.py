@@ -1,5 +1,6 @@
-"""What the certificates feature adds to lower packages' pages (declared hooks):
-the ZIP download of a session's certificates on the course roster."""
+"""What the certificates feature adds to lower packages' pages (declared hooks): the ZIP
+download of a session's certificates on the course roster, and the link to a graduate's
+programme certificate on the fast-track pages."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from typing import Any
 
 from flask import render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from academy.auth.policy import can
+from academy.extensions import db
+from reports.certificates.models import Certificate
 from reports.certificates.queries import certificate_count
 
 
@@ -22,3 +26,24 @@ def session_zip_link(session: Any, **_: Any) -> str:
         return ""
     url = url_for("reports.session_zip", session_id=session.id)
     return render_template("reports/certificates/_session_zip.html", url=url, count=count)
+
+
+def programme_certificate_link(member: Any, own: bool = False, **_: Any) -> str:
+    """The link to a cohort member's programme certificate (for the member: the PDF and the
+    details), or "" while there is none or the viewer may not open it."""
+    if getattr(member, "graduated_on", None) is None:
+        return ""
+    cert = db.session.scalar(
+        select(Certificate)
+        .where(Certificate.cohort_member_id == member.id)
+        .order_by(Certificate.id.desc())
+        .limit(1)
+    )
+    if cert is None or not can(current_user, "certificates.view", cert):
+        return ""
+    return render_template(
+        "reports/certificates/_programme_link.html",
+        own=own,
+        pdf=url_for("reports.certificate_pdf", cert_id=cert.id),
+        detail=url_for("reports.certificate", cert_id=cert.id),
+    )

@@ -16,13 +16,12 @@ from academy.clock import to_berlin, utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.org.models import Employee
-from academy.web.kit import flash_error, show_error, url_if
+from academy.web.kit import flash_error, show_error
 from talent.programmes.cohort_models import Application, CohortMember
 from talent.programmes.models import (
     COHORT_STATUS_LABELS,
     MILESTONE_KIND_LABELS,
     Cohort,
-    MemberState,
 )
 
 
@@ -88,18 +87,3 @@ def load_member(member_id: int) -> CohortMember:
     if member is None:
         abort(404)
     return member
-
-
-def certificate_links(member: CohortMember) -> dict[str, str | None] | None:
-    """Links to the member's programme certificate (PDF and detail page), None while
-    there is none. The table belongs to ``reports``, which talent does not import."""
-    table = db.metadata.tables.get("certificates")
-    if table is None or member.state != MemberState.GRADUATED:
-        return None
-    cert_id = db.session.scalar(select(table.c.id).where(table.c.cohort_member_id == member.id))
-    if cert_id is None:
-        return None
-    pdf = url_if("reports.certificate_pdf", cert_id=cert_id)
-    if pdf is None:
-        return None
-    return {"pdf": pdf, "detail": url_if("reports.certificate", cert_id=cert_id)}

@@ -33,7 +33,7 @@ from talent.programmes.models import (
     Endorsement,
     MemberState,
 )
-from talent.programmes.pages.context import certificate_links, today
+from talent.programmes.pages.context import today
 from talent.programmes.progress import programme_relations
 from talent.programmes.progress import progress_of as member_progress_of
 
@@ -195,5 +195,4 @@ def my_programme_page(user: User, member_id: int | None) -> str:
         member=member,
         memberships=memberships if len(memberships) > 1 else [],
         progress=member_progress_of(member, today()),
-        certificate=certificate_links(member),
     )

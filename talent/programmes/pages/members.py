@@ -28,7 +28,7 @@ from talent.programmes.forms.progress import (
 )
 from talent.programmes.milestones import is_active, may_undo_sign_off
 from talent.programmes.models import MemberState
-from talent.programmes.pages.context import certificate_links, today
+from talent.programmes.pages.context import today
 from talent.programmes.progress import (
     MemberProgress,
     log_progress_views,
@@ -110,7 +110,6 @@ def progress_page(member: CohortMember) -> str:
         T + "member_progress.html",
         member=member,
         progress=progress_of(member, today()),
-        certificate=certificate_links(member),
         sign_off_link=sign_off_link(user, member),
     )
 
@@ -152,7 +151,6 @@ def render_manage(
         may_undo=may_undo_sign_off(member),
         mentor_form=mentor_form or MentorForm(formdata=None),
         drop_form=drop_form or DropOutForm(formdata=None),
-        certificate=certificate_links(member),
     )
     return html, status
 
