@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations messages migrate lint test-sqlite test-postgres services bench clean
+.PHONY: run test install translations messages migrate lint test-sqlite test-postgres services bench clean check-wheel
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ test: install services lint
 	verdict() { if [ "$$1" = 0 ]; then echo passed; else echo "FAILED (pytest exit $$1)"; fi; }; \
 	echo "== Summary: SQLite $$(verdict $$sqlite); PostgreSQL $$(verdict $$postgres)"; \
 	[ "$$sqlite" = 0 ] && [ "$$postgres" = 0 ]
+
+## the wheel with its dependencies from the index, installed read-only (tests/deploy/test_wheel.py
+## runs the same with this environment's dependencies)
+check-wheel:
+	bash scripts/check-wheel.sh
 
 bench: install
 	$(BIN)/python -m bench.pages

@@ -15,6 +15,7 @@ FEATURE_PACKAGES = ("courses", "talent", "reports")
 
 #: The core's own features, each with ``init_app(app)`` (blueprints, commands, rules).
 CORE_FEATURES = (
+    "academy.observability",
     "academy.cli",
     "academy.web",
     "academy.auth",
@@ -24,6 +25,7 @@ CORE_FEATURES = (
     "academy.frameworks",
     "academy.notifications",
     "academy.demo",
+    "academy.backup",
 )
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -35,12 +37,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from academy.database import init_database
     from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from academy.i18n import select_locale
-    from academy.translations_build import compile_catalogues
     from academy.web.templating import feature_loader
 
     app = Flask(__name__, instance_path=instance_path(), instance_relative_config=True)
     load_config(app, test_config)
-    compile_catalogues()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)

@@ -5,7 +5,9 @@ Environment variables (all optional in development):
 ``APP_ENV``            ``development`` (default) or ``production``
 ``SECRET_KEY``         required in production; generated once and kept in development
 ``DATABASE_URL``       SQLAlchemy URL; ``postgresql://…`` uses psycopg 3; default SQLite
-``BASE_URL``           public address used in e-mails, iCal feeds and QR codes
+``BASE_URL``           public address: every link outside the page (e-mails, iCal feeds,
+                       QR codes, Open Badges) is built from it, never from the request
+``PROXY_COUNT``        number of trusted reverse proxies in front (default 0: none)
 ``MAIL_SERVER``, ``MAIL_PORT``, ``MAIL_USERNAME``, ``MAIL_PASSWORD``,
 ``MAIL_USE_TLS``, ``MAIL_USE_SSL``, ``MAIL_FROM``   SMTP for notifications
 ``MIN_GROUP_SIZE``     smallest group an aggregate may show (default 5)
@@ -54,7 +56,10 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "SESSION_HOURS": 10,
-    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "PROXY_COUNT": 0,
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_DELAY_SECONDS": 60,
+    "LOGIN_DELAY_MAX_MINUTES": 60,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,
     "LOGIN_WINDOW_MINUTES": 15,
     "MIN_GROUP_SIZE": 5,
@@ -68,11 +73,28 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 25,
     "SECRET_KEY": "",
     "DATABASE_URL": "",
+    "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     "CERTIFICATE_ISSUER": "",
     "CERTIFICATE_LOGO": "",
     "CERTIFICATE_SIGNATORIES": [],
     "VERIFY_THROTTLE_MAX": 30,
     "VERIFY_THROTTLE_MINUTES": 10,
+    # Imports (academy/imports/limits.py): checked before a file is parsed.
+    "IMPORT_MAX_BYTES": 16 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 100_000,
+    "IMPORT_MAX_COLUMNS": 100,
+    "IMPORT_MAX_CELL_CHARS": 5_000,
+    "IMPORT_MAX_XLSX_RATIO": 100,
+    "IMPORT_MAX_XLSX_UNPACKED_BYTES": 100 * 1024 * 1024,
+    "IMPORT_MAX_XLSX_PARTS": 1_000,
+    "IMPORT_MAX_JSON_DEPTH": 32,
+    "IMPORT_CLI_FACTOR": 10,
+    "LOG_FORMAT": "",
+    "LOG_LEVEL": "INFO",
+    "METRICS": False,
+    "METRICS_TOKEN": "",
+    "SENTRY_DSN": "",
+    "PG_BIN_DIR": "",  # folder of pg_dump/pg_restore for backups (default: PATH)
 }
 
 #: Settings that are never read from the environment (structure, not operation).

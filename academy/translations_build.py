@@ -1,11 +1,14 @@
-"""Compile the German (and any other) message catalogues when they are out of date.
+"""Compile the message catalogues of a source checkout (``make translations``).
 
-``make install`` runs ``pybabel compile``; this is the same for code paths that start
-the app without make (tests, ``flask`` in a fresh checkout).
+An installed wheel ships them compiled (``setup.py``'s ``build_py``); the app never
+compiles at start-up, so this is for development: ``make install`` and the test session
+call it.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -15,7 +18,10 @@ TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
 def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
-    """Write ``messages.mo`` beside every newer ``messages.po``; return what was written."""
+    """Write ``messages.mo`` beside every newer ``messages.po``; return what was written.
+
+    Each file is written under a temporary name and renamed, so that a process reading the
+    catalogue meanwhile sees the old or the new one, never half of it."""
     written = []
     for po_path in directory.glob("*/LC_MESSAGES/messages.po"):
         mo_path = po_path.with_suffix(".mo")
@@ -23,7 +29,14 @@ def compile_catalogues(directory: Path = TRANSLATIONS) -> list[Path]:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        with mo_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog, use_fuzzy=False)
+        fd, temporary = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
+        try:
+            with os.fdopen(fd, "wb") as mo_file:
+                write_mo(mo_file, catalog, use_fuzzy=False)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, mo_path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
         written.append(mo_path)
     return written

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the services the test suite needs are there, on this machine only:
-#   - Debian's chromium (browser tests) and postgresql (second database engine),
+#   - Debian's chromium (browser tests), postgresql (second database engine) and nginx
+#     (the reverse-proxy test starts its own on loopback; no system nginx is started),
 #     installed with apt-get when missing (needs root, as on CI);
 #   - a PostgreSQL server running on loopback with a test role and database.
 # With --url it prints the test database's URL (and does the above quietly first).
@@ -26,9 +27,17 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 \
   || missing+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)  # proxy test; never started here
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   log "Installing ${missing[*]} from Debian's packages …"
+  # Packages start no service (nginx would take port 80): a policy-rc.d that says no,
+  # unless the machine has one already; PostgreSQL is started below on loopback.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    trap 'as_root rm -f /usr/sbin/policy-rc.d' EXIT
+    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+    as_root chmod 755 /usr/sbin/policy-rc.d
+  fi
   as_root apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi

@@ -20,6 +20,7 @@ from academy.accounts.models import Role, User
 from academy.auth.sessions import start_session
 from academy.clock import utcnow
 from academy.extensions import db as _db
+from academy.translations_build import compile_catalogues
 from tests import factories
 
 
@@ -48,6 +49,8 @@ def migrate_database(app: Flask) -> None:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    # The app never compiles catalogues; a checkout compiles them as `make translations` does.
+    compile_catalogues()
     application = create_app(
         {
             "TESTING": True,

@@ -112,11 +112,17 @@ class UserSession(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """Failed logins, per account and per address, shared by all workers."""
+    """A failed attempt, shared by all workers: a login (``key`` ``account:<e-mail>``,
+    whether the account exists or not) or an unknown verification code
+    (``verify:<address>``), with the client's address (see ``academy.auth.throttle``)."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_key_at", "key", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(300))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    address: Mapped[str | None] = mapped_column(String(64))

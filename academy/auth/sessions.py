@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.orm import joinedload
 
-from academy.accounts.models import LoginAttempt, User, UserSession
+from academy.accounts.models import User, UserSession
 from academy.audit.log import record
 from academy.auth.passwords import (
     MIN_LENGTH,
@@ -26,6 +25,16 @@ from academy.auth.passwords import (
     verify_password,
 )
 from academy.auth.scope import forget_scope, remember_headed_department_ids
+from academy.auth.throttle import (
+    LoginThrottled,
+    ThrottlePolicy,
+    client_address,
+    forget_failures,
+    forget_old_attempts,
+    login_key,
+    record_failure,
+    standing,
+)
 from academy.errors import DomainError, ValidationFailed
 from academy.extensions import db
 from academy.i18n import N_
@@ -33,19 +42,8 @@ from academy.notifications.models import Notification
 from academy.org.models import Department
 
 
-class LoginThrottled(DomainError):
-    status_code = 429
-
-
 class LoginFailed(DomainError):
     status_code = 401
-
-
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    max_per_account: int = 5
-    max_per_address: int = 30
-    window: timedelta = timedelta(minutes=15)
 
 
 def _token_hash(token: str) -> str:
@@ -54,17 +52,6 @@ def _token_hash(token: str) -> str:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def _failures(key: str, since: datetime) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(LoginAttempt.key == key, LoginAttempt.at >= since)
-        )
-        or 0
-    )
 
 
 def authenticate(
@@ -77,32 +64,27 @@ def authenticate(
 ) -> User:
     """Return the user for valid credentials or raise LoginFailed / LoginThrottled.
 
-    Failures are stored in the database so that the limit holds across workers and hosts.
+    Throttled per (e-mail, client address) pair, see ``academy.auth.throttle``: a refused
+    pair is answered without checking the password; existing and unknown e-mail addresses
+    are treated alike; the address-wide limit never refuses a correct password.
     """
     email = normalise_email(email)
-    account_key = f"account:{email}"
-    address_key = f"address:{remote_addr}"
-    since = now - policy.window
-    if (
-        _failures(account_key, since) >= policy.max_per_account
-        or _failures(address_key, since) >= policy.max_per_address
-    ):
-        raise LoginThrottled(
-            N_("Too many failed attempts. Please wait %(minutes)d minutes and try again."),
-            minutes=int(policy.window.total_seconds() // 60),
-        )
+    address = client_address(remote_addr)
+    key = login_key(email)
+    state = standing(key, address, now=now, policy=policy)
+    if state.wait is not None:
+        raise LoginThrottled(state.wait)
     user = db.session.scalar(select(User).where(User.email == email))
     ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or not user.active:
-        db.session.add_all(
-            [LoginAttempt(key=account_key, at=now), LoginAttempt(key=address_key, at=now)]
-        )
-        db.session.flush()
-        raise LoginFailed(N_("E-mail address or password is wrong, or the account is locked."))
-    if user.password_hash and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == account_key))
-    return user
+    if ok and user is not None and user.active:
+        if user.password_hash and needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        forget_failures(key, address)
+        return user
+    record_failure(key, address, now)
+    if state.flagged:
+        raise LoginThrottled(policy.window)
+    raise LoginFailed(N_("E-mail address or password is wrong, or the account is locked."))
 
 
 def start_session(
@@ -123,7 +105,7 @@ def start_session(
     user.last_login_at = now
     # Old failures and expired sessions are cleaned up on the way.
     db.session.execute(delete(UserSession).where(UserSession.expires_at < now))
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=1)))
+    forget_old_attempts(now)
     record(user, "auth.login", "user", user.id)
     db.session.flush()
     return token

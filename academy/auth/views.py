@@ -40,42 +40,43 @@ from academy.web.urls import safe_next
 bp = Blueprint("auth", __name__)
 
 
-def _throttle_policy() -> ThrottlePolicy:
-    cfg = current_app.config
-    return ThrottlePolicy(
-        max_per_account=cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-        max_per_address=cfg["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-        window=timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]),
-    )
-
-
 @bp.route("/anmelden", methods=["GET", "POST"])
 @public
-def login() -> str | Response | tuple[str, int]:
+def login() -> Response | tuple[str, int, dict[str, str]]:
     if current_user.is_authenticated:
         return redirect(url_for("academy.home"))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
-    status = 422 if request.method == "POST" else 200
+    status, headers = (422 if request.method == "POST" else 200), {}
     if form.validate_on_submit():
-        now, remote = utcnow(), request.remote_addr or "unknown"
-        try:
-            user = authenticate(
-                form.email.data or "",
-                form.password.data or "",
-                remote_addr=remote,
-                now=now,
-                policy=_throttle_policy(),
-            )
-        except (LoginFailed, LoginThrottled) as error:
-            db.session.commit()  # keep the failed attempt for throttling
-            form.password.errors = [translate(error.message, **error.params)]
-            status = error.status_code
-        else:
-            _sign_in(user, now=now, remote_addr=remote)
+        error = _attempt(form)
+        if error is None:
             return redirect(safe_next(form.next.data) or url_for("academy.home"))
-    return render_template("academy/login.html", form=form), status
+        form.password.errors = [translate(error.message, **error.params)]
+        status = error.status_code
+        if isinstance(error, LoginThrottled):
+            headers["Retry-After"] = str(error.retry_after)
+    return render_template("academy/login.html", form=form), status, headers
+
+
+def _attempt(form: LoginForm) -> LoginFailed | LoginThrottled | None:
+    """Check the credentials from the client's address (behind trusted proxies: the one
+    they forwarded) and sign in; else the refusal (its failure is kept for throttling)."""
+    now, remote = utcnow(), request.remote_addr or "unknown"
+    try:
+        user = authenticate(
+            form.email.data or "",
+            form.password.data or "",
+            remote_addr=remote,
+            now=now,
+            policy=ThrottlePolicy.from_config(current_app.config),
+        )
+    except (LoginFailed, LoginThrottled) as error:
+        db.session.commit()
+        return error
+    _sign_in(user, now=now, remote_addr=remote)
+    return None
 
 
 def _sign_in(user: User, *, now: datetime, remote_addr: str) -> None:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 from flask.cli import with_appcontext
@@ -17,6 +19,12 @@ from academy.frameworks.importer import (
 )
 from academy.frameworks.registry import default_framework_previews
 from academy.i18n import translate
+from academy.imports.limits import ImportRefused, import_limits
+
+
+def _stderr() -> TextIO:
+    """Progress bars go to standard error, so the summary stays readable when piped."""
+    return sys.stderr
 
 
 def _counts(preview: FrameworkImportPreview) -> str:
@@ -60,8 +68,15 @@ def init_command() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only show what would change; change nothing.")
 def import_framework_command(file: Path, dry_run: bool) -> None:
-    """Import a competency framework from a CSV or JSON file (see docs/framework-import.md)."""
-    preview = parse_framework_csv(file.read_bytes(), file.name)
+    """Import a competency framework from a CSV or JSON file (see docs/framework-import.md).
+    Takes files larger than the web page does (``IMPORT_CLI_FACTOR``) and shows a progress
+    bar over its phases (read and check, compare, apply)."""
+    with click.progressbar(length=1, label="Datei lesen und prüfen", file=_stderr()) as bar:
+        try:
+            preview = parse_framework_csv(file.read_bytes(), file.name, import_limits(cli=True))
+        except ImportRefused as refused:
+            raise click.ClickException(translate(refused.message, **refused.params)) from None
+        bar.update(1)
     details = [preview.format.upper()]
     if preview.encoding:
         details.append(f"Kodierung {preview.encoding}")
@@ -83,8 +98,10 @@ def import_framework_command(file: Path, dry_run: bool) -> None:
     if dry_run:
         click.echo("Probelauf – nichts geändert.")
         return
-    framework = apply_framework_import(None, preview, utcnow())
-    db.session.commit()
+    with click.progressbar(length=1, label="Übernehmen", file=_stderr()) as bar:
+        framework = apply_framework_import(None, preview, utcnow())
+        db.session.commit()
+        bar.update(1)
     if preview.has_changes:
         click.echo(f"Importiert: Kompetenzrahmen {framework.code} (id {framework.id}).")
     else:

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from academy.i18n import N_
+from academy.imports import limits as guard
 from academy.imports import textfiles
+from academy.imports.limits import ImportLimits
 
 #: Record types and the words accepted for them in the ``type`` column.
 RECORD_TYPES: dict[str, str] = {
@@ -69,6 +71,8 @@ JSON_KEYS: dict[str, frozenset[str]] = {
 }
 
 _LINE_KEY = "__line__"
+#: The command that imports files over the web's limits (named in the message).
+COMMAND = "flask academy import-framework DATEI"
 
 
 @dataclass
@@ -103,25 +107,24 @@ class ReadResult:
     warnings: list[Issue] = field(default_factory=list)
 
 
-def read_framework_file(data: bytes, filename: str) -> ReadResult:
-    """Read a CSV or JSON file (chosen by the name's ending, else by the content)."""
+def read_framework_file(
+    data: bytes, filename: str, limits: ImportLimits | None = None
+) -> ReadResult:
+    """Read a CSV or JSON file (chosen by the name's ending, else by the content). A file
+    over ``limits`` (default: the web's) raises ``academy.imports.limits.ImportRefused``."""
     name = (filename or "").lower()
     if name.endswith(".json"):
-        return read_json(data)
+        return read_json(data, limits)
     if name.endswith((".csv", ".txt")):
-        return read_csv(data)
+        return read_csv(data, limits)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        return read_json(data)
-    return read_csv(data)
+        return read_json(data, limits)
+    return read_csv(data, limits)
 
 
 # ---------------------------------------------------------------------------
 # Decoding
 # ---------------------------------------------------------------------------
-
-
-def _line_at(data: bytes, offset: int) -> int:
-    return data[:offset].count(b"\n") + 1
 
 
 def decode_text(data: bytes) -> tuple[str | None, str | None, Issue | None]:
@@ -130,14 +133,8 @@ def decode_text(data: bytes) -> tuple[str | None, str | None, Issue | None]:
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         return None, None, Issue(1, N_("The file is empty."))
     if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return (
-            None,
-            None,
-            Issue(
-                _line_at(data, data.index(b"\x00")),
-                N_("The file is not a text file (it contains binary data)."),
-            ),
-        )
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return None, None, Issue(line, N_("The file is not a text file (it contains binary data)."))
     try:
         text, encoding = textfiles.decode_text(data)
     except textfiles.UndecodableText as exc:
@@ -161,7 +158,9 @@ def _normalise_header(cell: str) -> str:
     return cell.replace("\ufeff", "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def read_csv(data: bytes) -> ReadResult:
+def read_csv(data: bytes, limits: ImportLimits | None = None) -> ReadResult:
+    limits = limits or guard.import_limits(COMMAND)
+    guard.check_size(data, limits)
     result = ReadResult(format="csv")
     text, result.encoding, problem = decode_text(data)
     if problem is not None or text is None:
@@ -186,11 +185,13 @@ def read_csv(data: bytes) -> ReadResult:
     try:
         header_cells = next(reader)
     except csv.Error as exc:
+        guard.check_csv_error(exc, offset + 1, limits)
         result.errors.append(
             Issue(offset + 1, N_("The line could not be read: %(detail)s"), {"detail": str(exc)})
         )
         return result
     header_line = offset + 1
+    guard.check_record(header_cells, header_line, limits)
     header = [_normalise_header(c) for c in header_cells]
     seen: set[str] = set()
     for name in header:
@@ -229,6 +230,7 @@ def read_csv(data: bytes) -> ReadResult:
         except StopIteration:
             break
         except csv.Error as exc:
+            guard.check_csv_error(exc, offset + previous_end + 1, limits)
             result.errors.append(
                 Issue(
                     offset + previous_end + 1,
@@ -239,8 +241,10 @@ def read_csv(data: bytes) -> ReadResult:
             break
         line = offset + previous_end + 1
         previous_end = reader.line_num
+        guard.check_record(cells, line, limits)
         if not any(c.strip() for c in cells):
             continue
+        guard.check_row_count(len(result.rows) + 1, limits)
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             result.warnings.append(
                 Issue(
@@ -268,7 +272,7 @@ class _LineDecoder(json.JSONDecoder):
     """A JSON decoder that notes each object's starting line under ``__line__``."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(**guard.json_number_hooks())  # type: ignore[arg-type]
 
         def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
             text, start = s_and_end
@@ -297,8 +301,9 @@ def _json_value(value: Any) -> tuple[Any, bool]:
 
 
 class _JsonReader:
-    def __init__(self, result: ReadResult) -> None:
+    def __init__(self, result: ReadResult, limits: ImportLimits) -> None:
         self.result = result
+        self.limits = limits
 
     def row(self, obj: Any, kind: str, parent_line: int, **extra: Any) -> RawRow | None:
         if not isinstance(obj, dict):
@@ -311,10 +316,13 @@ class _JsonReader:
             )
             return None
         line = obj.get(_LINE_KEY, parent_line)
+        guard.check_row_count(len(self.result.rows) + 1, self.limits)
         values: dict[str, Any] = dict(extra)
         for key, raw in obj.items():
             if key == _LINE_KEY or key in ("levels", "areas", "competences"):
                 continue
+            if isinstance(raw, str):
+                guard.check_value(raw, line, self.limits)
             if key not in JSON_KEYS[kind]:
                 self.result.warnings.append(
                     Issue(line, N_("The field %(column)s is unknown and ignored."), {"column": key})
@@ -349,20 +357,22 @@ class _JsonReader:
         return value
 
 
-def read_json(data: bytes) -> ReadResult:
+def read_json(data: bytes, limits: ImportLimits | None = None) -> ReadResult:
+    limits = limits or guard.import_limits(COMMAND)
+    guard.check_size(data, limits)
     result = ReadResult(format="json")
     text, result.encoding, problem = decode_text(data)
     if problem is not None or text is None:
         result.errors.append(problem or Issue(1, N_("The file is empty.")))
         return result
     try:
-        document = _LineDecoder().decode(text)
+        document = guard.checked_json(text, limits, _LineDecoder().decode)
     except json.JSONDecodeError as exc:
         result.errors.append(
             Issue(exc.lineno, N_("The file is not valid JSON: %(detail)s"), {"detail": exc.msg})
         )
         return result
-    reader = _JsonReader(result)
+    reader = _JsonReader(result, limits)
     top = reader.row(document, "framework", 1)
     if top is None:
         return result

@@ -24,7 +24,10 @@ class FrameworkImportForm(FlaskForm):
             ),
             FileSize(
                 max_size=MAX_IMPORT_BYTES,
-                message=_l("The file is too large (at most 2 MB)."),
+                message=_l(
+                    "The file is too large (at most 2 MB). Larger files can be imported on "
+                    "the server with the command flask academy import-framework DATEI."
+                ),
             ),
         ],
     )

@@ -25,6 +25,7 @@ from academy.frameworks.files import Issue, ReadResult, read_framework_file, rea
 from academy.frameworks.models import Competence, CompetenceArea, Framework, FrameworkLevel
 from academy.frameworks.rows import ImportRecord, check_rows
 from academy.i18n import N_
+from academy.imports.limits import ImportLimits
 
 
 @dataclass
@@ -81,10 +82,13 @@ class FrameworkImportPreview:
 # ---------------------------------------------------------------------------
 
 
-def parse_framework_csv(data: bytes, filename: str) -> FrameworkImportPreview:
+def parse_framework_csv(
+    data: bytes, filename: str, limits: ImportLimits | None = None
+) -> FrameworkImportPreview:
     """The preview of a framework file. It reads JSON as well (by the file name's ending
-    or the content), so the page and the command accept either."""
-    return _preview(read_framework_file(data, filename), filename)
+    or the content), so the page and the command accept either. A file over ``limits``
+    (default: the web's) raises ``academy.imports.limits.ImportRefused``."""
+    return _preview(read_framework_file(data, filename, limits), filename)
 
 
 def parse_framework_json(data: bytes, filename: str) -> FrameworkImportPreview:

@@ -25,7 +25,7 @@ from academy.auth.policy import requires
 from academy.clock import utcnow
 from academy.extensions import db
 from academy.frameworks.forms import MAX_IMPORT_BYTES, FrameworkImportForm, UploadTokenForm
-from academy.frameworks.importer import parse_framework_csv
+from academy.frameworks.importer import FrameworkImportPreview, parse_framework_csv
 from academy.frameworks.models import CompetenceArea, Framework
 from academy.frameworks.registry import (
     active_framework_summaries,
@@ -38,8 +38,9 @@ from academy.frameworks.registry import (
     store_framework_upload,
 )
 from academy.i18n import N_
+from academy.imports.limits import ImportRefused
 from academy.imports.uploads import read_upload
-from academy.web.kit import paginate
+from academy.web.kit import paginate, show_error
 from academy.web.navigation import NavItem, Panel, add_nav, add_panel
 
 bp = Blueprint("frameworks", __name__)
@@ -129,21 +130,27 @@ def import_upload() -> str | Response | tuple[str, int]:
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         filename, data = read_upload(form.file.data, "upload.csv")
-        preview = parse_framework_csv(data, filename)
-        if preview.ok:
-            upload = store_framework_upload(current_user, data, filename, preview, utcnow())
-            db.session.commit()
-            return redirect(url_for(".import_preview", token=upload.token))
-        form.file.errors = [
-            gettext(
-                "The file has %(count)s errors and cannot be imported. "
-                "The list below shows each error with its line number.",
-                count=max(len(preview.errors), 1),
-            )
-        ]
+        try:
+            preview = parse_framework_csv(data, filename)
+        except ImportRefused as refused:  # over a limit: the message at the field, no upload
+            show_error(form, refused)
+        else:
+            if preview.ok:
+                upload = store_framework_upload(current_user, data, filename, preview, utcnow())
+                db.session.commit()
+                return redirect(url_for(".import_preview", token=upload.token))
+            form.file.errors = [_errors_message(preview)]
     return render_template(
         T + "import.html", form=form, preview=preview, lang=_lang(), max_bytes=MAX_IMPORT_BYTES
     ), status
+
+
+def _errors_message(preview: FrameworkImportPreview) -> str:
+    return gettext(
+        "The file has %(count)s errors and cannot be imported. "
+        "The list below shows each error with its line number.",
+        count=max(len(preview.errors), 1),
+    )
 
 
 @bp.get("/kompetenzrahmen/import/<token>")

@@ -21,6 +21,7 @@ from academy.extensions import db
 from academy.i18n import N_, fmt_date, fmt_datetime, translate
 from academy.notifications.models import Notification, OutboxMessage
 from academy.scheduler import register_tick_step
+from academy.web.urls import public_path_url
 
 __all__ = [
     "ALL",
@@ -55,11 +56,9 @@ def recipient_locale(user: User) -> str:
 
 
 def absolute_url(link: str) -> str:
-    """A site path (``/kurse/3``) as a full address under ``BASE_URL`` for e-mails."""
-    if link.startswith(("http://", "https://")):
-        return link
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return base + "/" + link.lstrip("/")
+    """A site path (``/kurse/3``) as a full address under ``BASE_URL`` for e-mails (the one
+    rule for public addresses: ``academy.web.urls``)."""
+    return public_path_url(link)
 
 
 def _param(value: object) -> object:

@@ -1,5 +1,5 @@
-"""The web layer every page shares: request handling, errors, templates, navigation and
-start-page panels, template hooks and the view kit."""
+"""The web layer every page shares: trusted proxies, request handling, errors, templates,
+navigation and start-page panels, template hooks and the view kit."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ def init_app(app: Flask) -> None:
         views,
     )
     from academy.web.errors import init_errors
+    from academy.web.proxy import init_proxy
     from academy.web.requests import init_requests
     from academy.web.templating import init_templating
 
+    init_proxy(app)
     init_requests(app)
     init_errors(app)
     init_templating(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -37,7 +37,11 @@ ERROR_TEXTS = {
     403: N_("You do not have permission to open this page or to perform this action."),
     404: N_("The page you requested does not exist or has been removed."),
     405: N_("This action is not possible here."),
-    413: N_("The uploaded file is larger than allowed."),
+    413: N_(
+        "The uploaded file is larger than allowed. Larger imports can be run on the server "
+        "by the administration: flask academy import-staff FILE or "
+        "flask academy import-framework FILE."
+    ),
     429: N_("Too many requests in a short time. Please wait a moment and try again."),
     500: N_(
         "Something went wrong on our side. The error has been recorded; please try again later."
@@ -48,7 +52,12 @@ ERROR_TEXTS = {
 def render_error(code: int, message: str | None = None) -> tuple[str, int]:
     title = gettext(ERROR_TITLES.get(code, N_("Error")))
     text = message or gettext(ERROR_TEXTS.get(code, ERROR_TEXTS[400]))
-    return render_template("academy/error.html", code=code, title=title, text=text), code
+    # The id under which the log holds this request (its traceback for a 500).
+    error_id = g.get("request_id") if code >= 500 else None
+    page = render_template(
+        "academy/error.html", code=code, title=title, text=text, error_id=error_id
+    )
+    return page, code
 
 
 def _handle_http_error(error: HTTPException) -> Any:
@@ -70,14 +79,21 @@ def _handle_domain_error(error: DomainError) -> Any:
 
     db.session.rollback()
     message = translate(error.message, **error.params)
+    retry_after = getattr(error, "retry_after", None)  # a throttle says how long to wait
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
     if _wants_json():
-        return {"error": error.status_code, "message": message}, error.status_code
-    return render_error(error.status_code, message)
+        return {"error": error.status_code, "message": message}, error.status_code, headers
+    return (*render_error(error.status_code, message), headers)
 
 
 def _handle_500(error: Exception) -> Any:
+    """Log the exception with its traceback (the record carries the request id that the
+    page shows), then answer 500."""
     from academy.extensions import db
 
+    current_app.logger.error(
+        "Unhandled exception on %s %s", request.method, request.path, exc_info=error
+    )
     db.session.rollback()
     return render_error(500)
 

@@ -1,8 +1,13 @@
-"""Safe redirects: only to paths on this site (no open redirect through ``next``)."""
+"""Addresses: safe redirects (only to paths on this site, no open redirect through
+``next``) and public URLs, which are always built from ``BASE_URL`` — never from the Host
+a request happened to use."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, url_for
 
 
 def safe_next(target: str | None) -> str | None:
@@ -18,3 +23,38 @@ def safe_next(target: str | None) -> str | None:
     if not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def public_base() -> str:
+    """``BASE_URL`` without a trailing slash."""
+    return str(current_app.config["BASE_URL"]).rstrip("/")
+
+
+def public_path_url(path: str) -> str:
+    """A site path (``/kurse/3``) as a full address under ``BASE_URL``; a full address
+    (``https://…``) is returned as it is."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return public_base() + "/" + path.lstrip("/")
+
+
+def _path_for(endpoint: str, values: dict[str, Any]) -> str:
+    """The site path of ``endpoint``: ``url_for`` inside a request; outside one (CLI,
+    ``tick``) the URL map bound to no host, as there is no request to take one from."""
+    if has_request_context():
+        return url_for(endpoint, _external=False, **values)
+    current_app.inject_url_defaults(endpoint, values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """The full public address of ``endpoint`` (QR codes, badges, e-mails, feeds, API
+    links): its path under ``BASE_URL``."""
+    values.pop("_external", None)
+    path = _path_for(endpoint, values)
+    prefix = urlsplit(public_base()).path.rstrip("/")
+    # Behind a proxy that announces its path prefix (X-Forwarded-Prefix) the path has it
+    # already; BASE_URL carries it too.
+    if prefix and path.startswith(prefix + "/"):
+        path = path[len(prefix) :]
+    return public_path_url(path)

@@ -14,9 +14,8 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from flask import url_for
-
 from academy.extensions import db
+from academy.web.urls import public_url
 from reports.certificates.models import Certificate
 from reports.certificates.pdf import certificate_pdf
 
@@ -78,7 +77,7 @@ def zip_stream(rows: list[tuple[int, str, str, str | None]]) -> Iterator[bytes]:
             cert = db.session.get(Certificate, cert_id)
             if cert is None:  # deleted meanwhile
                 continue
-            verify_url = url_for("reports.verify", code=cert.code, _external=True)
+            verify_url = public_url("reports.verify", code=cert.code)
             data = certificate_pdf(cert, verify_url=verify_url)
             db.session.expunge(cert)
             archive.writestr(member_name(serial, recipient_name, surname), data)

@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext
 
 from academy.clock import BERLIN
+from academy.web.urls import public_url
 from reports.certificates.certificates import recipient_salt
 from reports.certificates.models import Certificate
 
@@ -37,14 +38,14 @@ def assertion(cert: Certificate) -> dict[str, Any]:
     body: dict[str, Any] = {
         "@context": CONTEXT,
         "type": "Assertion",
-        "id": url_for("reports.assertion", code=cert.code, _external=True),
+        "id": public_url("reports.assertion", code=cert.code),
         "recipient": {
             "type": "email",
             "hashed": True,
             "salt": recipient_salt(cert.code),
             "identity": cert.recipient_hash,
         },
-        "badge": url_for("reports.badge", code=cert.code, _external=True),
+        "badge": public_url("reports.badge", code=cert.code),
         "verification": {"type": "hosted"},
         "issuedOn": cert.issued_at.isoformat(),
     }
@@ -61,15 +62,15 @@ def badge_class(cert: Certificate) -> dict[str, Any]:
     return {
         "@context": CONTEXT,
         "type": "BadgeClass",
-        "id": url_for("reports.badge", code=cert.code, _external=True),
+        "id": public_url("reports.badge", code=cert.code),
         "name": cert.title,
         "description": cert.description or cert.title,
-        "image": url_for("reports.badge_image", code=cert.code, _external=True),
+        "image": public_url("reports.badge_image", code=cert.code),
         "criteria": {
-            "id": url_for("reports.verify", code=cert.code, _external=True),
+            "id": public_url("reports.verify", code=cert.code),
             "narrative": criteria,
         },
-        "issuer": url_for("reports.issuer", _external=True),
+        "issuer": public_url("reports.issuer"),
         "alignment": [
             {"targetName": c.get("name_en") or c.get("name_de"), "targetCode": c.get("code")}
             for c in cert.competences or []
@@ -82,7 +83,7 @@ def issuer_profile() -> dict[str, Any]:
     return {
         "@context": CONTEXT,
         "type": "Profile",
-        "id": url_for("reports.issuer", _external=True),
+        "id": public_url("reports.issuer"),
         "name": config.get("CERTIFICATE_ISSUER") or config.get("ORG_NAME"),
-        "url": url_for("reports.verify_form", _external=True),
+        "url": public_url("reports.verify_form"),
     }

@@ -22,7 +22,9 @@ from academy.extensions import db
 from academy.frameworks.files import Issue
 from academy.frameworks.models import Competence, Framework
 from academy.i18n import N_
+from academy.imports import limits as guard
 from academy.imports import textfiles
+from academy.imports.limits import ImportLimits
 from talent.competencies.models import CompetenceMapping
 
 COLUMNS: tuple[str, ...] = (
@@ -103,8 +105,11 @@ def _error(result: MappingFile, line: int, message: str, **params: Any) -> Mappi
     return result
 
 
-def read_mapping_csv(data: bytes) -> MappingFile:
-    """The file's rows (blank lines skipped), each with the line it starts on."""
+def read_mapping_csv(data: bytes, limits: ImportLimits | None = None) -> MappingFile:
+    """The file's rows (blank lines skipped), each with the line it starts on. A file over
+    ``limits`` (default: the web's) raises ``academy.imports.limits.ImportRefused``."""
+    limits = limits or guard.import_limits()
+    guard.check_size(data, limits)
     result = MappingFile()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         return _error(result, 1, N_("The file is empty."))
@@ -132,11 +137,14 @@ def read_mapping_csv(data: bytes) -> MappingFile:
     )
     header_line = offset + 1
     try:
-        header = [_header(c) for c in next(reader)]
+        header_cells = next(reader)
     except csv.Error as exc:
+        guard.check_csv_error(exc, header_line, limits)
         return _error(
             result, header_line, N_("The line could not be read: %(detail)s"), detail=str(exc)
         )
+    guard.check_record(header_cells, header_line, limits)
+    header = [_header(c) for c in header_cells]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         return _error(
@@ -165,11 +173,14 @@ def read_mapping_csv(data: bytes) -> MappingFile:
         except StopIteration:
             break
         except csv.Error as exc:
+            guard.check_csv_error(exc, line, limits)
             _error(result, line, N_("The line could not be read: %(detail)s"), detail=str(exc))
             break
         previous_end = reader.line_num
+        guard.check_record(cells, line, limits)
         if not any(c.strip() for c in cells):
             continue
+        guard.check_row_count(len(result.rows) + 1, limits)
         values = {name: _clean(cells[i]) if i < len(cells) else None for name, i in index.items()}
         result.rows.append(MappingFileRow(line, values))
     return result

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from academy.i18n import N_
+from academy.imports.limits import ImportLimits
 from academy.org.staff_import.columns import COLUMN_BY_FIELD, Problem
 from academy.org.staff_import.files import clean_text, is_email, parse_date, parse_flag, read_table
 
@@ -62,9 +63,12 @@ class StaffFile:
     fatal: bool = False
 
 
-def parse_staff_file(content: bytes, filename: str) -> StaffFile:
-    """Read and check a CSV/XLSX staff file (no database access)."""
-    table = read_table(content, filename)
+def parse_staff_file(
+    content: bytes, filename: str, limits: ImportLimits | None = None
+) -> StaffFile:
+    """Read and check a CSV/XLSX staff file (no database access); a file over ``limits``
+    (default: the web's) raises ``academy.imports.limits.ImportRefused``."""
+    table = read_table(content, filename, limits)
     staff = StaffFile(
         filename=filename,
         columns=frozenset(table.fields),

@@ -10,12 +10,14 @@ CSV
     ``sep=;`` at the top is honoured. Line numbers are those of the file: the header is
     line 1, the first data row line 2.
 XLSX
-    The first worksheet, read with openpyxl in read-only mode. Line numbers are the
+    The first worksheet, streamed with openpyxl in read-only mode after the archive was
+    checked (``academy.imports.workbooks``). Line numbers are the
     sheet's row numbers. Date cells are dates; numbers in text columns become text
     without a decimal part (``123.0`` → ``"123"``), and a number shown with leading
     zeros (format ``00000``) keeps them (``123`` → ``"00123"``).
 
 Completely empty rows are skipped everywhere; the first non-empty row is the header.
+A file over an import limit (``academy.imports.limits``) raises ``ImportRefused``.
 """
 
 from __future__ import annotations
@@ -30,12 +32,23 @@ from datetime import date, datetime
 from typing import Any
 
 from academy.i18n import N_
+from academy.imports.limits import (
+    ImportLimits,
+    check_csv_error,
+    check_record,
+    check_row_count,
+    check_size,
+    check_text,
+    check_value,
+    import_limits,
+)
 from academy.imports.textfiles import (
     UNDECODABLE_MESSAGE,
     UndecodableText,
     decode_text,
     sniff_separator,
 )
+from academy.imports.workbooks import sheet_rows
 from academy.org.staff_import.columns import ALIASES, COLUMNS, Problem, header_key
 
 
@@ -59,10 +72,15 @@ class Table:
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 ALLOWED_EXTENSIONS = ("csv", "txt", "tsv", "xlsx", "xlsm")
+#: The command that imports files over the web's limits (named in the message).
+COMMAND = "flask academy import-staff DATEI"
 
 
-def read_table(content: bytes, filename: str) -> Table:
-    """Read a CSV or XLSX file into a ``Table``; problems with the file are in the table."""
+def read_table(content: bytes, filename: str, limits: ImportLimits | None = None) -> Table:
+    """Read a CSV or XLSX file into a ``Table``; problems with the file are in the table.
+    A file over ``limits`` (default: the web's) raises ``ImportRefused``."""
+    limits = limits or import_limits(COMMAND)
+    check_size(content, limits)
     name = filename.lower()
     is_zip = content.startswith(b"PK\x03\x04")
     if name.endswith(".xls") or content.startswith(b"\xd0\xcf\x11\xe0"):
@@ -80,8 +98,8 @@ def read_table(content: bytes, filename: str) -> Table:
         )
     if name.endswith(XLSX_SUFFIXES) or (is_zip and not name.endswith(CSV_SUFFIXES)):
         try:
-            rows = _xlsx_rows(content)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+            rows = _xlsx_rows(content, limits)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, SyntaxError):
             return Table(
                 problems=[
                     Problem(
@@ -101,7 +119,7 @@ def read_table(content: bytes, filename: str) -> Table:
         )
     else:
         try:
-            rows, broken_at = _csv_rows(content)
+            rows, broken_at = _csv_rows(content, limits)
         except UndecodableText as exc:
             return Table(problems=[Problem(exc.line, None, UNDECODABLE_MESSAGE)])
         if broken_at is not None:
@@ -167,9 +185,12 @@ def _empty(values: list[Any]) -> bool:
     return True
 
 
-def _csv_rows(content: bytes) -> tuple[list[tuple[int, list[Any]]], int | None]:
+def _csv_rows(
+    content: bytes, limits: ImportLimits
+) -> tuple[list[tuple[int, list[Any]]], int | None]:
     """The records with the line each starts on, and the line where the CSV breaks."""
     text, _encoding = decode_text(content)
+    check_text(text)
     offset = 0
     first_line = text.split("\n", 1)[0].strip("\r")
     separator = None
@@ -185,31 +206,30 @@ def _csv_rows(content: bytes) -> tuple[list[tuple[int, list[Any]]], int | None]:
     previous = 0
     try:
         for record in reader:
-            rows.append((previous + 1 + offset, record))
+            line = previous + 1 + offset
+            check_record(record, line, limits)
+            check_row_count(len(rows), limits)  # the header and up to max_rows data rows
+            rows.append((line, record))
             previous = reader.line_num
-    except csv.Error:
+    except csv.Error as exc:
+        check_csv_error(exc, previous + 1 + offset, limits)
         return rows, previous + 1 + offset
     return rows, None
 
 
-def _xlsx_rows(content: bytes) -> list[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        rows: list[tuple[int, list[Any]]] = []
-        for number, cells in enumerate(sheet.iter_rows(min_row=1), start=1):
-            values: list[Any] = []
-            for cell in cells:
-                value = cell.value
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    value = _number_cell(value, getattr(cell, "number_format", None))
-                values.append(value)
-            rows.append((number, values))
-        return rows
-    finally:
-        workbook.close()
+def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[tuple[int, list[Any]]]:
+    rows: list[tuple[int, list[Any]]] = []
+    for number, cells in sheet_rows(content, limits):
+        values: list[Any] = []
+        for cell in cells:
+            value = cell.value
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                value = _number_cell(value, getattr(cell, "number_format", None))
+            elif value.__class__ is str:
+                check_value(value, number, limits)
+            values.append(value)
+        rows.append((number, values))
+    return rows
 
 
 def _number_cell(value: float, number_format: str | None) -> Any:

@@ -40,6 +40,7 @@ from academy.clock import to_berlin
 from academy.errors import ValidationFailed
 from academy.extensions import db
 from academy.i18n import N_
+from academy.imports.limits import ImportLimits
 from academy.org.models import Department, Employee, JobRole
 from academy.org.staff_import.checks import StaffFile, parse_staff_file
 from academy.org.staff_import.plan import (
@@ -98,9 +99,12 @@ def lock_staff_import() -> None:
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
 
 
-def preview_staff_file(content: bytes, filename: str, *, now: datetime) -> StaffImportPreview:
-    """Read ``content`` (CSV or XLSX) and compare it with the database (reads only)."""
-    return build_preview(parse_staff_file(content, filename), now=now)
+def preview_staff_file(
+    content: bytes, filename: str, *, now: datetime, limits: ImportLimits | None = None
+) -> StaffImportPreview:
+    """Read ``content`` (CSV or XLSX) and compare it with the database (reads only). A
+    file over ``limits`` (default: the web's) raises ``ImportRefused`` (nothing read)."""
+    return build_preview(parse_staff_file(content, filename, limits), now=now)
 
 
 def preview_staff_import(staff: StaffFile, *, now: datetime) -> StaffImportPreview:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
@@ -19,6 +20,7 @@ from academy.auth.policy import requires
 from academy.clock import utcnow
 from academy.extensions import db
 from academy.i18n import N_
+from academy.imports.limits import ImportRefused
 from academy.imports.models import Upload
 from academy.imports.uploads import (
     mark_applied,
@@ -37,7 +39,7 @@ from academy.org.staff_import.importer import (
     preview_staff_file,
 )
 from academy.org.staff_import.plan import CHANGES_SHOWN, StaffImportPreview
-from academy.web.kit import acting_user
+from academy.web.kit import acting_user, show_error
 from academy.web.navigation import NavItem, add_nav
 
 bp = Blueprint("staff", __name__)
@@ -53,26 +55,41 @@ PROBLEMS_SHOWN = 500
 @requires("staff.import")
 def upload() -> str | Response | tuple[str, int]:
     form = StaffUploadForm()
+    status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         now = utcnow()
         filename, content = read_upload(form.file.data, "import.csv")
-        preview = preview_staff_file(content, filename, now=now)
-        item = store_upload(
-            acting_user(),
-            KIND,
-            filename,
-            content,
-            now,
-            summary=preview.summary(),
-            options={"deactivate_missing": bool(form.deactivate_missing.data)},
-        )
-        db.session.commit()
-        return redirect(url_for("staff.preview", token=item.token))
+        try:
+            preview = preview_staff_file(content, filename, now=now)
+        except ImportRefused as refused:  # over a limit: the message at the field, no upload
+            status = show_error(form, refused)
+        else:
+            item = _store(form, filename, content, preview, now)
+            db.session.commit()
+            return redirect(url_for("staff.preview", token=item.token))
     recent = recent_uploads(acting_user(), KIND)
-    status = 422 if form.errors else 200
     return render_template(
         "academy/staff/upload.html", form=form, columns=COLUMNS, recent=recent
     ), status
+
+
+def _store(
+    form: StaffUploadForm,
+    filename: str,
+    content: bytes,
+    preview: StaffImportPreview,
+    now: datetime,
+) -> Upload:
+    """Keep the checked file until it is applied or discarded."""
+    return store_upload(
+        acting_user(),
+        KIND,
+        filename,
+        content,
+        now,
+        summary=preview.summary(),
+        options={"deactivate_missing": bool(form.deactivate_missing.data)},
+    )
 
 
 @bp.get("/personal/import/vorlage.csv")

@@ -15,8 +15,9 @@ from academy.accounts.models import User
 from academy.auth.policy import can, public, requires
 from academy.clock import utcnow
 from academy.extensions import db
-from academy.notifications.notices import absolute_url, recipient_locale
+from academy.notifications.notices import recipient_locale
 from academy.web.kit import acting_user
+from academy.web.urls import public_url
 from courses import bp
 from courses.enrolment.models import Enrolment, EnrolmentState
 from courses.sessions.calendar import (
@@ -95,7 +96,7 @@ def calendar_feed(token: str) -> Response:
 
 
 def feed_url(token: str) -> str:
-    return absolute_url(url_for("courses.calendar_feed", token=token))
+    return public_url("courses.calendar_feed", token=token)
 
 
 @bp.get("/kalender")

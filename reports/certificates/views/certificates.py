@@ -15,6 +15,7 @@ from academy.extensions import db
 from academy.i18n import N_
 from academy.web.kit import acting_user, flash_error, paginate
 from academy.web.navigation import NavItem, add_nav
+from academy.web.urls import public_url
 from reports import bp
 from reports.certificates.certificates import reissue, revoke
 from reports.certificates.forms import RevokeForm
@@ -56,7 +57,7 @@ def certificate(cert_id: int) -> str:
 def certificate_pdf(cert_id: int) -> Response:
     """The certificate as PDF (owner, their head, HR): built from the stored snapshot."""
     cert = certificate_or_404(cert_id)
-    verify_url = url_for("reports.verify", code=cert.code, _external=True)
+    verify_url = public_url("reports.verify", code=cert.code)
     response = make_response(render_pdf(cert, verify_url=verify_url))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (

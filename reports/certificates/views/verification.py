@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 import reports.policy  # noqa: F401 - registers the actions before @requires
 from academy.auth.policy import public
 from academy.clock import to_berlin, utcnow
+from academy.web.urls import public_url
 from reports import bp
 from reports.certificates import badges
 from reports.certificates.certificates import normalise_code
@@ -21,7 +22,7 @@ def _lookup(code: str) -> Certificate:
 
 
 def _revoked(cert: Certificate, endpoint: str) -> Response:
-    response = jsonify(badges.revocation(cert, url_for(endpoint, code=cert.code, _external=True)))
+    response = jsonify(badges.revocation(cert, public_url(endpoint, code=cert.code)))
     response.status_code = 410
     return response
 

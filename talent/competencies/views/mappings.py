@@ -14,6 +14,7 @@ from academy.errors import DomainError
 from academy.extensions import db
 from academy.frameworks.forms import UploadTokenForm
 from academy.i18n import N_
+from academy.imports.limits import ImportRefused
 from academy.web.kit import acting_user, show_error
 from academy.web.navigation import NavItem, add_nav
 from talent.blueprint import bp
@@ -99,7 +100,10 @@ def mapping_import() -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_mapping_import(form, None, 422 if request.method == "POST" else 200)
     data, filename = uploaded_file(form.file.data)
-    preview = parse_mapping_csv(data, filename)
+    try:
+        preview = parse_mapping_csv(data, filename)
+    except ImportRefused as refused:  # over a limit: the message at the field, no upload
+        return render_mapping_import(form, None, show_error(form, refused))
     if not preview.ok:
         refuse_file(form, preview)
         return render_mapping_import(form, preview, 422)

@@ -152,8 +152,13 @@ def test_throttling_unknown_codes(client, app, db):
     limit = int(app.config.get("VERIFY_THROTTLE_MAX", 30))
     for _ in range(limit):
         assert client.get("/berichte/pruefen/AAAA-BBBB-CCCC-DDDD-EEEE").status_code == 404
-    assert client.get("/berichte/pruefen/AAAA-BBBB-CCCC-DDDD-EEEE").status_code == 429
-    assert client.get(f"/berichte/pruefen/{cert.code}").status_code == 429
+    refused = client.get("/berichte/pruefen/AAAA-BBBB-CCCC-DDDD-EEEE")
+    assert refused.status_code == 429
+    assert "Bitte warten Sie" in refused.get_data(as_text=True)
+    assert int(refused.headers["Retry-After"]) > 0
+    # A valid code is never refused, nor are its Open Badges documents.
+    assert client.get(f"/berichte/pruefen/{cert.code}").status_code == 200
+    assert client.get(f"/berichte/pruefen/{cert.code}/assertion.json").status_code == 200
     keys = set(db.session.scalars(select(LoginAttempt.key)))
     assert any(k.startswith("verify:") for k in keys)
 
