@@ -75,6 +75,7 @@ bench: install
 	$(BIN)/python -m bench.staff_import
 	$(BIN)/python -m bench.demo
 	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.concurrency
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -24,8 +24,11 @@ CORE_FEATURES = (
     "academy.org",
     "academy.frameworks",
     "academy.notifications",
+    "academy.site_texts",
+    "academy.privacy",
     "academy.demo",
     "academy.backup",
+    "academy.retention",
 )
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

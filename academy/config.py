@@ -40,6 +40,10 @@ class ConfigurationError(RuntimeError):
 DEFAULTS: dict[str, Any] = {
     "APP_ENV": "development",
     "ORG_NAME": "Stadtverwaltung Musterstadt",
+    # Shown on the privacy notice and the accessibility statement (/datenschutz,
+    # /barrierefreiheit); ACCESSIBILITY_CONTACT is the feedback address (mailto).
+    "DPO_CONTACT": "Die Datenschutzbeauftragte, datenschutz@musterstadt.example",
+    "ACCESSIBILITY_CONTACT": "barrierefreiheit@musterstadt.example",
     "BASE_URL": "http://127.0.0.1:5000",
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
@@ -95,6 +99,14 @@ DEFAULTS: dict[str, Any] = {
     "METRICS_TOKEN": "",
     "SENTRY_DSN": "",
     "PG_BIN_DIR": "",  # folder of pg_dump/pg_restore for backups (default: PATH)
+    # Retention (academy/retention): days; "after leaving" unless noted; 0 switches off.
+    "RETENTION_LEARNING_RECORD_DAYS": 3 * 365,
+    "RETENTION_RATINGS_DAYS": 365,
+    "RETENTION_APPLICATIONS_DAYS": 365,
+    "RETENTION_PERSONNEL_RECORD_DAYS": 3 * 365,
+    "RETENTION_CERTIFICATE_DAYS": 10 * 365,
+    "RETENTION_ACCESS_LOG_DAYS": 2 * 365,  # by the entry's age, whoever it is about
+    "RETENTION_AUDIT_LOG_DAYS": 6 * 365,  # by the entry's age, whoever it is about
 }
 
 #: Settings that are never read from the environment (structure, not operation).

@@ -15,6 +15,7 @@ bp = Blueprint(
 
 def init_app(app: Flask) -> None:
     from courses import (
+        audit_sentences,
         catalogue,
         demo,
         enrolment,
@@ -22,9 +23,19 @@ def init_app(app: Flask) -> None:
         sessions,
     )
 
+    audit_sentences.register()  # the audit log in sentences
     catalogue.register()
     sessions.register()
     enrolment.register()
+    from courses.enrolment.retention import register_retention_rules
+
+    register_retention_rules()  # retention of leavers' enrolments, calendar feeds
     demo.register()
+    # The Art. 15 export's sections (academy.privacy cannot import courses).
+    from courses.enrolment.personal_data import register_sections as enrolment_data
+    from courses.sessions.personal_data import register_sections as session_data
+
+    enrolment_data()
+    session_data()
 
     app.register_blueprint(bp)

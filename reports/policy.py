@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from academy.accounts.models import Role, User
-from academy.audit.log import register_access_label
+from academy.audit.log import register_access_label, register_access_purpose
 from academy.auth.policy import has_role, register_rule, roles_rule
 from academy.auth.scope import scope_of
 from academy.extensions import db
@@ -67,3 +67,5 @@ register_rule("reports.view_head", roles_rule(Role.HEAD))
 
 ACCESS_REPORT = "report"
 register_access_label(ACCESS_REPORT, N_("HR report"))
+register_access_purpose("report.viewed", "Bericht angesehen: {report}")
+register_access_purpose("report.exported", "Bericht exportiert: {report} ({format})")

@@ -24,6 +24,31 @@ from academy.translations_build import compile_catalogues
 from tests import factories
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist every worker gets a PostgreSQL database of its own
+    (``<name>_<worker>``, created when missing), so workers never drop each other's schema;
+    databases the tests derive from it (``…_e2e``, private ones) follow. SQLite files are
+    per worker anyway (temporary folders)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not worker or not url or not url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    main = make_url(url)
+    name = f"{main.database}_{worker}"
+    admin = create_engine(main, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    os.environ["TEST_DATABASE_URL"] = main.set(database=name).render_as_string(hide_password=False)
+
+
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -18,7 +17,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from academy.accounts.models import ASSIGNABLE_ROLES, ROLE_LABELS, Role
-from academy.web.forms import FilterForm
+from academy.web.forms import FilterForm, Form
 
 try:  # WTForms 3.3+ (tuples are deprecated there)
     from wtforms.fields.choices import SelectChoice as _Choice
@@ -40,7 +39,7 @@ def _role_choices(roles: tuple[Role, ...]) -> list[Any]:
     return [_Choice(r.value, _l(ROLE_LABELS[r])) for r in roles]
 
 
-class _AccountFields(FlaskForm):
+class _AccountFields(Form):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=200)])
     personnel_no = StringField(
         _l("Personnel number of the linked employee"), validators=[Optional(), Length(max=32)]
@@ -60,7 +59,7 @@ class AccountEditForm(_AccountFields):
     )
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     repeat = PasswordField(
         _l("Repeat new password"),

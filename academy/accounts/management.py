@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from academy.accounts.models import ASSIGNABLE_ROLES, Role, RoleAssignment, User
 from academy.audit.log import record
-from academy.auth.passwords import MIN_LENGTH, hash_password, password_problem
+from academy.auth.passwords import MIN_LENGTH, hash_password, own_names, password_problem
 from academy.auth.sessions import end_all_sessions, normalise_email
 from academy.errors import Conflict, ValidationFailed
 from academy.extensions import db
@@ -16,8 +16,10 @@ from academy.i18n import N_
 from academy.org.models import Employee
 
 
-def _check_password(password: str) -> None:
-    problem = password_problem(password)
+def _check_password(
+    password: str, *, email: str, display_name: str | None, employee: Employee | None
+) -> None:
+    problem = password_problem(password, email=email, names=own_names(display_name, employee))
     if problem:
         raise ValidationFailed(problem, field="password", n=MIN_LENGTH)
 
@@ -39,7 +41,7 @@ def create_account(
     ):
         raise Conflict(N_("This employee already has an account."), field="personnel_no")
     if password is not None:
-        _check_password(password)
+        _check_password(password, email=email, display_name=display_name, employee=employee)
     user = User(
         email=email,
         display_name=display_name.strip(),
@@ -98,7 +100,9 @@ def set_active(actor: User | None, user: User, active: bool) -> None:
 
 
 def reset_password(actor: User | None, user: User, password: str) -> None:
-    _check_password(password)
+    _check_password(
+        password, email=user.email, display_name=user.display_name, employee=user.employee
+    )
     user.password_hash = hash_password(password)
     end_all_sessions(user)
     record(actor, "account.password_reset", "user", user.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from academy.web.forms import DateRangeFilter
@@ -25,3 +25,19 @@ class AccessLogFilterForm(DateRangeFilter):
     subject = StringField(
         _l("Whose data (name or personnel number)"), validators=[Optional(), Length(max=100)]
     )
+
+
+class AccessOverviewForm(DateRangeFilter):
+    """Filters of the council's overview (the dates default to the last periods)."""
+
+    period = SelectField(
+        _l("Period"),
+        choices=[("week", _l("Calendar week")), ("month", _l("Month"))],
+        default="week",
+    )
+    viewer = StringField(_l("Viewed by (e-mail)"), validators=[Optional(), Length(max=254)])
+    purpose = SelectField(_l("Purpose"), validate_choice=False, validators=[Optional()])
+    flagged = BooleanField(_l("Flagged rows only"))
+
+    def set_purposes(self, purposes: Iterable[str]) -> None:
+        self.purpose.choices = [("", _l("All")), *[(p, p) for p in purposes]]

@@ -8,6 +8,7 @@ from flask_babel import gettext
 from academy.audit import queries
 from academy.audit.forms import AccessLogFilterForm, AuditFilterForm
 from academy.audit.log import ACCESS_LABELS
+from academy.audit.sentences import raw_change, sentences
 from academy.auth.policy import requires
 from academy.i18n import N_
 from academy.web.forms import field_value
@@ -33,7 +34,14 @@ def audit_log() -> str:
         date_from=field_value(form.date_from),
         date_to=field_value(form.date_to),
     )
-    return render_template("academy/admin/audit_log.html", form=form, page=paginate(entries))
+    page = paginate(entries)
+    return render_template(
+        "academy/admin/audit_log.html",
+        form=form,
+        page=page,
+        sentences=sentences(page.items),
+        raw_change=raw_change,
+    )
 
 
 @bp.get("/personalrat/zugriffe")

@@ -21,6 +21,7 @@ from academy.auth.passwords import (
     MIN_LENGTH,
     hash_password,
     needs_rehash,
+    own_names,
     password_problem,
     verify_password,
 )
@@ -181,7 +182,9 @@ def change_password(user: User, current: str, new: str) -> None:
     one acceptable; every login session of the account ends (the caller signs out)."""
     if not verify_password(user.password_hash, current):
         raise ValidationFailed(N_("The current password is wrong."), field="current")
-    problem = password_problem(new)
+    problem = password_problem(
+        new, email=user.email, names=own_names(user.display_name, user.employee)
+    )
     if problem:
         raise ValidationFailed(problem, field="new", n=MIN_LENGTH)
     user.password_hash = hash_password(new)

@@ -20,6 +20,7 @@ from academy.i18n import N_
 from academy.imports import limits as guard
 from academy.imports import textfiles
 from academy.imports.limits import ImportLimits
+from academy.spreadsheets import unescape_cell
 
 #: Record types and the words accepted for them in the ``type`` column.
 RECORD_TYPES: dict[str, str] = {
@@ -145,7 +146,7 @@ def decode_text(data: bytes) -> tuple[str | None, str | None, Issue | None]:
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
-    value = value.strip()
+    value = unescape_cell(value).strip()  # without the apostrophe the export adds
     return value or None
 
 

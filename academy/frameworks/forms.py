@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length
+
+from academy.web.forms import Form
 
 #: Largest framework file accepted (a full framework is a few dozen kilobytes).
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 ALLOWED_EXTENSIONS = ("csv", "json", "txt")
 
 
-class FrameworkImportForm(FlaskForm):
+class FrameworkImportForm(Form):
     file = FileField(
         _l("File (CSV or JSON)"),
         validators=[
@@ -33,7 +34,7 @@ class FrameworkImportForm(FlaskForm):
     )
 
 
-class UploadTokenForm(FlaskForm):
+class UploadTokenForm(Form):
     """Carries the token of a previewed upload to apply or discard it."""
 
     token = HiddenField(validators=[DataRequired(), Length(max=64)])

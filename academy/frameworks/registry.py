@@ -9,7 +9,6 @@ its entry points are re-exported here.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +33,7 @@ from academy.frameworks.rows import ImportRecord
 from academy.i18n import N_
 from academy.imports.models import Upload
 from academy.imports.uploads import mark_applied, mark_discarded, previewed_upload, store_upload
+from academy.spreadsheets import csv_writer
 
 __all__ = [
     "DEFAULT_FRAMEWORK_FILES",
@@ -208,7 +208,7 @@ def discard_framework_upload(actor: User, upload: Upload, now: datetime) -> None
 def framework_to_csv(framework: Framework) -> bytes:
     """The framework in the import format: ``;``-separated UTF-8 with BOM (German Excel)."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow(COLUMNS)
 
     def write(kind: str, **values: Any) -> None:

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from academy.org.models import Department
+from academy.web.forms import Form
 
 try:  # WTForms 3.3+ (tuples are deprecated there)
     from wtforms.fields.choices import SelectChoice as _Choice
@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - WTForms < 3.3
         return (value, label)
 
 
-class EmployeeFilterForm(FlaskForm):
+class EmployeeFilterForm(Form):
     """Submitted with GET; the department choices (the viewer's scope) come from the view."""
 
     class Meta:
@@ -44,7 +44,7 @@ class EmployeeFilterForm(FlaskForm):
         ]
 
 
-class DepartmentHeadForm(FlaskForm):
+class DepartmentHeadForm(Form):
     """The choices (the department's active members) come from the view."""
 
     head = SelectField(_l("Head of the department"), validators=[Optional()])

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from academy.audit.log import record_access
+from academy.audit.log import access_purpose, record_access
 from academy.auth.policy import authorize, can, requires
 from academy.clock import to_berlin, utcnow
 from academy.errors import DomainError
@@ -167,6 +167,6 @@ def employee(employee_id: int) -> str:
     )
     # Rendered first, then the view of someone else's record is logged and committed
     # before the page is sent (one's own record is not logged).
-    record_access(viewer, emp.id, "employee.record")
+    record_access(viewer, emp.id, "employee.record", access_purpose("employee.record"))
     db.session.commit()
     return html

@@ -12,12 +12,14 @@ def init_app(app: Flask) -> None:
         views,
     )
     from academy.web.errors import init_errors
+    from academy.web.inputs import init_inputs
     from academy.web.proxy import init_proxy
     from academy.web.requests import init_requests
     from academy.web.templating import init_templating
 
     init_proxy(app)
     init_requests(app)
+    init_inputs(app)
     init_errors(app)
     init_templating(app)
     app.register_blueprint(views.bp)

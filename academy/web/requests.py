@@ -7,7 +7,7 @@ from functools import cache
 
 from babel import support
 from flask import Flask, request, session
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.i18n import messages_path
@@ -71,15 +71,40 @@ def _wtforms_catalog(locale: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+#: WTForms messages its own German catalogue lacks (WTForms 3.x): translated in the app's
+#: catalogue instead (marked here for the extraction).
+WTFORMS_GAPS = (
+    N_("'%(value)s' is not a valid choice for this field."),
+    N_("'%(value)s' are not valid choices for this field."),
+    N_("Date must be at least %(min)s."),
+    N_("Date must be at most %(max)s."),
+    N_("Date must be between %(min)s and %(max)s."),
+    N_("Field must be exactly %(max)d character long."),
+    N_("Not a valid time value."),
+    N_("Not a valid week value."),
+    N_("This field cannot be edited."),
+    N_("This field is disabled and cannot have a value."),
+)
+
+
 class _WTFormsTranslations:
     """What Flask-WTF looks for on the request (``request.wtforms_translations``): the
-    catalogue of the language current when a message is translated."""
+    catalogue of the language current when a message is translated; a message missing
+    there comes from the app's own catalogue (``WTFORMS_GAPS``)."""
 
     def ugettext(self, string: str) -> str:
-        return _wtforms_catalog(str(get_locale())).ugettext(string)
+        translated = _wtforms_catalog(str(get_locale())).ugettext(string)
+        return get_translations().ugettext(string) if translated == string else translated
 
     def ungettext(self, singular: str, plural: str, n: int) -> str:
-        return _wtforms_catalog(str(get_locale())).ungettext(singular, plural, n)
+        translated = _wtforms_catalog(str(get_locale())).ungettext(singular, plural, n)
+        if translated not in (singular, plural):
+            return translated
+        ours = get_translations()
+        translated = ours.ungettext(singular, plural, n)
+        if translated in (singular, plural):  # kept as two messages in the app's catalogue
+            translated = ours.ugettext(singular if n == 1 else plural)
+        return translated
 
 
 _WTFORMS_TRANSLATIONS = _WTFormsTranslations()

@@ -14,13 +14,11 @@ from typing import Any
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     Field,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -39,7 +37,7 @@ from wtforms.validators import (
 )
 
 from academy.frameworks.models import Competence, Framework
-from academy.web.forms import FilterForm
+from academy.web.forms import FilterForm, Form, SubForm
 from courses.catalogue.models import (
     FORMAT_LABELS,
     LEVEL_LABELS,
@@ -139,7 +137,7 @@ class ManageFilterForm(FilterForm):
 # ---------------------------------------------------------------------------
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     position = IntegerField(
@@ -180,7 +178,7 @@ class AmountField(Field):
             raise ValueError(_l("Please enter an amount such as 120,50.")) from exc
 
 
-class OutcomeRowForm(Form):
+class OutcomeRowForm(SubForm):
     """One outcome row: a competence (grouped by framework) and the level reached."""
 
     competence = SelectField(_l("Competence"), validators=[Optional()])
@@ -191,7 +189,7 @@ class OutcomeRowForm(Form):
             raise ValidationError(_l("Please enter the level reached."))
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
@@ -268,12 +266,12 @@ class CourseForm(FlaskForm):
         return rows
 
 
-class DeleteCourseForm(FlaskForm):
+class DeleteCourseForm(Form):
     confirm = BooleanField(
         _l("Yes, delete this course permanently"),
         validators=[DataRequired(message=_l("Please confirm that the course is to be deleted."))],
     )
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(Form):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=500)])

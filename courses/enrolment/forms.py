@@ -7,16 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from academy.web.forms import Form
 
 REASON_MAX = 1000
 ROSTER_REASON_MAX = 2000
 
 
-class CancelEnrolmentForm(FlaskForm):
+class CancelEnrolmentForm(Form):
     """Cancelling an enrolment. The reason is optional, except for a late cancellation
     by HR or the trainer (the view asks for it then)."""
 
@@ -28,7 +29,7 @@ class CancelEnrolmentForm(FlaskForm):
     next = HiddenField()
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     """Declining a request: the reason is required and sent to the employee."""
 
     reason = TextAreaField(
@@ -52,11 +53,11 @@ def _reason_field() -> TextAreaField:
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = _reason_field()
 
 
-class RerankForm(FlaskForm):
+class RerankForm(Form):
     position = IntegerField(
         _l("New position"),
         validators=[
@@ -67,12 +68,12 @@ class RerankForm(FlaskForm):
     reason = _reason_field()
 
 
-class LateCancelForm(FlaskForm):
+class LateCancelForm(Form):
     enrolment = SelectField(_l("Enrolment"), coerce=int)
     reason = _reason_field()
 
 
-class OverrideEnrolmentForm(FlaskForm):
+class OverrideEnrolmentForm(Form):
     """HR enrols someone despite the rules (prerequisites, deadline …), with a reason."""
 
     session_id = SelectField(_l("Session"), validators=[DataRequired()])

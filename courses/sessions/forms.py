@@ -6,18 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from academy.accounts.models import User
+from academy.web.forms import Form
 
 #: The format of ``<input type="datetime-local">`` (Berlin wall-clock time).
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """Dates and times are Berlin wall-clock time (``datetime-local`` inputs)."""
 
     starts_at = DateTimeLocalField(_l("Start"), format=DATETIME_LOCAL, validators=[InputRequired()])
@@ -53,13 +53,13 @@ class SessionEditForm(SessionForm):
     capacity = None  # type: ignore[assignment]
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(Form):
     capacity = IntegerField(
         _l("New capacity (seats)"), validators=[InputRequired(), NumberRange(min=1, max=10000)]
     )
 
 
-class CancelSessionForm(FlaskForm):
+class CancelSessionForm(Form):
     reason = TextAreaField(
         _l("Reason (sent to everyone enrolled)"), validators=[DataRequired(), Length(max=2000)]
     )

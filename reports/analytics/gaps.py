@@ -35,10 +35,11 @@ from reports.analytics.common import (
     ratio,
     read_frame,
     scoped_people,
-    withhold,
+    withheld_figures,
 )
 from reports.analytics.levels import best_levels, competences_frame, department_frame, role_targets
 from reports.analytics.report_model import Chart, Column, Filters, Part, Report, ReportScope
+from reports.analytics.suppression import TOTAL, Breakdown, Tree, protect
 from talent.competencies.models import RoleTarget
 
 # ---------------------------------------------------------------------------
@@ -177,16 +178,20 @@ def _gap_part(
     total: pd.DataFrame,
     minimum: int,
     chart_title: str,
+    hidden: set[object],
 ) -> Part:
     columns = _gap_columns("group", label_title)
     frame = labels.merge(table, on=id_column, how="inner") if not table.empty else table
+    kind = id_column.removesuffix("_id")
     if frame.empty:
-        body = pd.DataFrame(columns=["group", *GAP_FIGURES])
+        body = pd.DataFrame(columns=["group", "key", *GAP_FIGURES])
     else:
-        body = frame.rename(columns={"label": "group"})[["group", *GAP_FIGURES]]
-    totals = total.assign(group=translate(TOTAL_LABEL))[["group", *GAP_FIGURES]]
+        body = frame.rename(columns={"label": "group"})
+        body["key"] = [(kind, int(i)) for i in body[id_column]]
+        body = body[["group", "key", *GAP_FIGURES]]
+    totals = total.assign(group=translate(TOTAL_LABEL), key=[TOTAL])[["group", "key", *GAP_FIGURES]]
     out = pd.concat([body, totals], ignore_index=True) if not body.empty else totals
-    withheld = withhold(out, "with_target", GAP_FIGURES[1:], minimum)
+    withheld = withheld_figures(out, [k in hidden for k in out["key"]], GAP_FIGURES[1:])
     part = Part(
         key=key,
         title=title,
@@ -196,6 +201,41 @@ def _gap_part(
     )
     add_withheld_note(part, withheld, minimum)
     return part
+
+
+def gap_sizes(headcounts: pd.DataFrame, targets: pd.DataFrame) -> dict[int, dict[object, int]]:
+    """People with a target per own department and row key (``("department", d)``,
+    ``("job_role", r)``, ``("competence", c)``, ``TOTAL``) — for ``protect``."""
+    sizes: dict[int, dict[object, int]] = {}
+    roles = targets.groupby("job_role_id")["competence_id"].apply(list).to_dict()
+    for dept, role, people in headcounts[["department_id", "job_role_id", "people"]].itertuples(
+        index=False
+    ):
+        if int(role) not in roles or not people:
+            continue
+        row = sizes.setdefault(int(dept), {})
+        for key in (("department", int(dept)), ("job_role", int(role)), TOTAL):
+            row[key] = row.get(key, 0) + int(people)
+        for competence in roles[int(role)]:
+            key = ("competence", int(competence))
+            row[key] = row.get(key, 0) + int(people)
+    return sizes
+
+
+def gap_breakdowns(tables: dict[str, pd.DataFrame], targets: pd.DataFrame) -> list[Breakdown]:
+    """The three breakdowns of the total; a competence row is linked to the job roles
+    with a target for it (their people overlap without one being the sum of the other)."""
+    links: dict[object, set[object]] = {}
+    for role, competence in targets[["job_role_id", "competence_id"]].itertuples(index=False):
+        links.setdefault(("competence", int(competence)), set()).add(("job_role", int(role)))
+    return [
+        Breakdown(
+            tuple((kind.removesuffix("_id"), int(i)) for i in tables[kind][kind]),
+            own=kind == "department_id",
+            links={k: frozenset(v) for k, v in links.items()} if kind == "competence_id" else {},
+        )
+        for kind in ("department_id", "job_role_id", "competence_id")
+    ]
 
 
 def gaps_report(scope: ReportScope, filters: Filters, today: date) -> Report:
@@ -229,6 +269,13 @@ def gaps_report(scope: ReportScope, filters: Filters, today: date) -> Report:
         )
         comp_labels = competences_frame(competence_ids)
     tables = gap_tables(headcounts, targets, pairs)
+    hidden = protect(
+        gap_sizes(headcounts, targets),
+        gap_breakdowns(tables, targets),
+        Tree.load(),
+        filters.department_id,
+        minimum,
+    )
     chart_title = N_("Share of people below target")
     parts = [
         _gap_part(
@@ -241,6 +288,7 @@ def gaps_report(scope: ReportScope, filters: Filters, today: date) -> Report:
             tables["total"],
             minimum,
             chart_title,
+            hidden,
         ),
         _gap_part(
             "by_job_role",
@@ -252,6 +300,7 @@ def gaps_report(scope: ReportScope, filters: Filters, today: date) -> Report:
             tables["total"],
             minimum,
             chart_title,
+            hidden,
         ),
         _gap_part(
             "by_competence",
@@ -263,6 +312,7 @@ def gaps_report(scope: ReportScope, filters: Filters, today: date) -> Report:
             tables["total"],
             minimum,
             chart_title,
+            hidden,
         ),
     ]
     parts[0].description = N_(

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
@@ -20,15 +19,16 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from academy.frameworks.models import Competence
+from academy.web.forms import Form
 
 COMPETENCE_ROWS = 3
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
-class CompetenceRow(FlaskForm):
+class CompetenceRow(Form):
     class Meta:
         csrf = False
 
@@ -36,7 +36,7 @@ class CompetenceRow(FlaskForm):
     level = IntegerField(_l("Level"), validators=[Optional(), NumberRange(min=1, max=99)])
 
 
-class ExternalForm(FlaskForm):
+class ExternalForm(Form):
     personnel_no = StringField(_l("Personnel number"), validators=[DataRequired(), Length(max=32)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     ue = IntegerField(_l("Teaching units (UE)"), validators=[Optional(), NumberRange(min=1)])

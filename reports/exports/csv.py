@@ -11,8 +11,8 @@
 - Withheld groups (fewer than the minimum group size): the row stays with empty figures
   and the extra last column "Note" says "withheld: fewer than 5 people"; the column is
   there for every part whose table can hold withheld rows.
-- Texts that Excel would read as a formula (``=``, ``+``, ``-``, ``@``) get a leading
-  apostrophe.
+- Texts that Excel would read as a formula (``=``, ``+``, ``-``, ``@``, TAB, CR) get a
+  leading apostrophe: every cell goes through ``academy.spreadsheets.csv_writer``.
 
 Layout: a short preamble (report title, generated, scope, filters, the minimum group
 rule), then per part a title line, the header, the rows, a blank line, the notes and a
@@ -22,11 +22,11 @@ chunk is yielded as soon as it is written: the file is never held as a whole.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
 from academy.i18n import N_
+from academy.spreadsheets import csv_writer
 from reports.analytics.formatting import (
     NOTE_LABEL,
     column_label,
@@ -52,7 +52,7 @@ class _Buffer:
 
     def __init__(self) -> None:
         self._io = io.StringIO(newline="")
-        self.writer = csv.writer(self._io, delimiter=";", lineterminator="\r\n")
+        self.writer = csv_writer(self._io)
 
     def take(self) -> str:
         text = self._io.getvalue()

@@ -11,7 +11,8 @@ they are written, so a 50,000-row matrix does not sit in memory as cell objects)
   converted ``CHUNK_ROWS`` rows at a time, never copied as a whole. Notes follow two
   rows below the table.
 - Withheld groups keep their row with empty figures and say so in a last column "Note".
-- Texts are never read as formulas, URLs or numbers (workbook options).
+- Texts are never read as formulas, URLs or numbers (workbook options); a text that
+  looks like a formula gets the quote prefix (``academy.spreadsheets``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from academy.i18n import N_
+from academy.spreadsheets import is_formula_like, write_xlsxwriter_row, xlsxwriter_options
 from reports.analytics.formatting import (
     NOTE_LABEL,
     as_date,
@@ -111,6 +113,7 @@ class _Formats:
         self.title = workbook.add_format({"bold": True, "font_size": 14})
         self.label = workbook.add_format({"bold": True})
         self.note = workbook.add_format({"italic": True})
+        self.quote = workbook.add_format({"quote_prefix": True})
         self.columns = {
             kind: workbook.add_format({"num_format": f}) for kind, f in NUMBER_FORMATS.items()
         }
@@ -129,7 +132,7 @@ def _cover(workbook: Workbook, report: Report, names: SheetNames, formats: _Form
     row = 2
     for label, value in rows:
         sheet.write_string(row, 0, label, formats.label)
-        sheet.write_string(row, 1, value)
+        sheet.write_string(row, 1, value, formats.quote if is_formula_like(value) else None)
         row += 1
     row += 1
     sheet.write_string(row, 0, min_group_text(report.scope), formats.note)
@@ -169,11 +172,10 @@ def _part_sheet(
         )
     sheet.write_row(0, 0, labels, formats.header)
     rows = len(part.frame)
-    write_row = sheet.write_row
     for start in range(0, rows, CHUNK_ROWS):
         data = first if start == 0 else _chunk(part, list(part.columns), note, start)
         for number, values in enumerate(zip(*data, strict=True), start=start + 1):
-            write_row(number, 0, values)
+            write_xlsxwriter_row(sheet, number, values, formats.quote)
         del data
         first = []
     wide = part.individual or len(columns) > WIDE
@@ -192,14 +194,9 @@ def write_xlsx(report: Report, fileobj: IO[bytes]) -> None:
     """Write the workbook into ``fileobj`` (a binary file object that can seek)."""
     workbook = xlsxwriter.Workbook(
         fileobj,
-        {
-            "constant_memory": True,
-            "in_memory": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "default_date_format": NUMBER_FORMATS["date"],
-        },
+        xlsxwriter_options(
+            constant_memory=True, in_memory=False, default_date_format=NUMBER_FORMATS["date"]
+        ),
     )
     workbook.set_properties({"title": t(report.title), "comments": min_group_text(report.scope)})
     formats = _Formats(workbook)

@@ -8,11 +8,13 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from talent.competencies import (  # noqa: F401
+        audit_sentences,
         models,  # tables for Alembic
         panels,  # start-page panels: my gaps, team gaps
         policy,  # registers the permission rules
     )
     from talent.competencies.demo import step  # noqa: F401 - demo step
+    from talent.competencies.personal_data import register_sections
     from talent.competencies.views import (  # noqa: F401
         evidence,  # HR: external certificates
         mappings,  # HR: competence mappings and their CSV import
@@ -20,3 +22,10 @@ def init_app(app: Flask) -> None:
         profiles,  # HR: role profiles
         team,  # team matrix, its exports, the training plan
     )
+
+    register_sections()  # ratings, self-assessments, evidence in the Art. 15 export
+    from talent.competencies.retention import register_retention_rules
+
+    register_retention_rules()  # retention: leavers' ratings
+
+    audit_sentences.register()  # the audit log in sentences

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from academy.frameworks.models import Competence, CompetenceArea
 from academy.org.models import Department, JobRole
+from academy.web.forms import Form
 from talent.competencies.mapping_csv import RELATION_LABELS, RELATIONS
 from talent.competencies.ratings import MAX_COMMENT, MAX_TITLE
 from talent.competencies.role_profiles import MAX_NOTE
@@ -57,7 +57,7 @@ def rating_level_choices(high: int) -> list[SelectChoice]:
     ]
 
 
-class SelfAssessmentForm(FlaskForm):
+class SelfAssessmentForm(Form):
     competence = SelectField(_l("Competence"), validators=[DataRequired()])
     level = SelectField(_l("My level"), validators=[InputRequired()])
     comment = TextAreaField(
@@ -69,7 +69,7 @@ class SelfAssessmentForm(FlaskForm):
         self.level.choices = rating_level_choices(high)
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     """A head's (or HR's) rating of a team member; the comment is required."""
 
     competence = SelectField(_l("Competence"), validators=[DataRequired()])
@@ -87,7 +87,7 @@ class RatingForm(FlaskForm):
         self.level.choices = rating_level_choices(high)
 
 
-class TeamFilterForm(FlaskForm):
+class TeamFilterForm(Form):
     """Filters of the team view (GET, no CSRF token). Unknown ids are left to the view:
     a department outside the user's scope is refused there (403), not silently ignored."""
 
@@ -126,7 +126,7 @@ class TeamFilterForm(FlaskForm):
 # HR: role profiles, external certificates, mappings
 
 
-class TargetForm(FlaskForm):
+class TargetForm(Form):
     """Add a target or change its level (removing is a button per target)."""
 
     competence = SelectField(_l("Competence"), validators=[DataRequired()])
@@ -138,7 +138,7 @@ class TargetForm(FlaskForm):
         self.level.choices = level_choices(high)
 
 
-class CopyProfileForm(FlaskForm):
+class CopyProfileForm(Form):
     source = SelectField(_l("Copy the targets of"), validators=[DataRequired()])
 
     def set_choices(self, roles: Iterable[JobRole]) -> None:
@@ -147,11 +147,11 @@ class CopyProfileForm(FlaskForm):
         ]
 
 
-class RemoveTargetForm(FlaskForm):
+class RemoveTargetForm(Form):
     """The confirmation button that removes one target (CSRF only)."""
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     personnel_no = StringField(_l("Personnel number"), validators=[DataRequired(), Length(max=32)])
     competence = SelectField(_l("Competence"), validators=[DataRequired()])
     level = SelectField(_l("Level"), validators=[InputRequired()])
@@ -165,7 +165,7 @@ class EvidenceForm(FlaskForm):
         self.level.choices = level_choices(high)
 
 
-class MappingForm(FlaskForm):
+class MappingForm(Form):
     source = SelectField(_l("Competence (source)"), validators=[DataRequired()])
     relation = SelectField(
         _l("Relation"),
@@ -180,11 +180,11 @@ class MappingForm(FlaskForm):
         self.target.choices = options
 
 
-class DeleteMappingForm(FlaskForm):
+class DeleteMappingForm(Form):
     """The confirmation button that deletes a mapping (CSRF only)."""
 
 
-class MappingImportForm(FlaskForm):
+class MappingImportForm(Form):
     file = FileField(
         _l("CSV file"),
         validators=[

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from academy.accounts.models import Role, User
-from academy.audit.log import register_access_label
+from academy.audit.log import register_access_label, register_access_purpose
 from academy.auth.policy import can, has_role, register_rule, roles_rule
 from academy.auth.scope import scope_of
 from academy.i18n import N_
@@ -82,3 +82,11 @@ register_access_label("competencies.profile", N_("Competency profile"))
 register_access_label("team.matrix", N_("Team competency matrix"))
 register_access_label("team.export", N_("Export of the team competency matrix"))
 register_access_label("team.plan", N_("Team training plan"))
+register_access_label("talent.external_evidence", N_("External evidence"))
+register_access_purpose("competencies.profile", "Kompetenzprofil angesehen (Personalentwicklung)")
+register_access_purpose("team.matrix", "Team-Kompetenzen (Qualifizierungsplanung)")
+register_access_purpose(
+    "team.export", "Team-Kompetenzen exportiert: {format} (Qualifizierungsplanung)"
+)
+register_access_purpose("team.plan", "Team-Schulungsplan (Qualifizierungsplanung)")
+register_access_purpose("talent.external_evidence", "Externe Nachweise erfasst (Kompetenzpflege)")

@@ -6,7 +6,6 @@ the minimum group size have a target (data protection)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,12 +17,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from academy.frameworks.models import Competence
+from academy.spreadsheets import csv_writer, quote_openpyxl_cell, safe_cell
 from talent.competencies.gaps import CompetenceSummary, TeamMatrix
 
 Value = str | int | float | None
-
-#: Leading characters that make a spreadsheet read a text as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -107,15 +104,13 @@ def _csv_text(value: Value) -> str:
         return format_decimal(value, format="0.00", locale="de_DE")
     if isinstance(value, int):
         return str(value)
-    if value.startswith(FORMULA_START):
-        return "'" + value  # no formulas from names or titles
-    return value
+    return safe_cell(value)  # no formulas from names or titles
 
 
 def to_csv(table: ExportTable) -> bytes:
     """``;``-separated, CRLF, UTF-8 with BOM, decimal comma: German Excel opens it as is."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow([_csv_text(v) for v in table.header])
     for row in table.rows:
         writer.writerow([_csv_text(v) for v in row])
@@ -137,12 +132,12 @@ def to_xlsx(table: ExportTable, sheet_title: str) -> bytes:
     sheet.append(table.header)
     for cell in sheet[1]:
         cell.font = bold
-        cell.data_type = "s"
+        quote_openpyxl_cell(cell)
     for index, row in enumerate(table.rows):
         sheet.append(list(row))
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
-                cell.data_type = "s"  # a name starting with "=" stays a text
+                quote_openpyxl_cell(cell)  # a name starting with "=" stays a text
             elif isinstance(cell.value, float):
                 cell.number_format = "0.00"
         if index >= table.summary_start:

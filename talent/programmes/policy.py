@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from academy.accounts.models import Role, User
-from academy.audit.log import register_access_label
+from academy.audit.log import register_access_label, register_access_purpose
 from academy.auth.policy import has_role, register_rule, roles_rule
 from academy.auth.scope import scope_of
 from academy.i18n import N_
@@ -90,6 +90,16 @@ register_rule("programmes.review", roles_rule(Role.COUNCIL))
 register_rule("programmes.mentor", _mentor)
 register_rule("programmes.member", _member)
 register_rule("programmes.scores", roles_rule(Role.HR, Role.COUNCIL))
+register_rule("programmes.fairness", roles_rule(Role.HR, Role.COUNCIL))
 
-register_access_label("programme_application", N_("Fast-track application and selection"))
+register_access_label(
+    "programme_application", N_("Fast-track application and selection"), remit=[Role.COUNCIL]
+)
 register_access_label("programme_progress", N_("Fast-track progress"))
+register_access_purpose("programme_progress", "Programmfortschritt angesehen (Förderprogramm)")
+register_access_purpose("selection.dashboard", "Bewerbungen gesichtet (Auswahl „{cohort}“)")
+register_access_purpose("selection.progress", "Fortschritt der Teilnehmenden (Kohorte „{cohort}“)")
+register_access_purpose("selection.score", "Bewerbung bewertet (Auswahl „{cohort}“)")
+register_access_purpose("council.review", "Auswahlvorschlag geprüft (Personalrat, „{cohort}“)")
+register_access_purpose("head.candidates", "Bewerbungen im Bereich (Befürwortung)")
+register_access_purpose("head.progress", "Programmfortschritt im Bereich (Führungskraft)")

@@ -22,7 +22,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from academy.accounts.models import User
-from academy.audit.log import record_accesses
+from academy.audit.log import access_purpose, record_accesses
 from academy.extensions import db
 from academy.org.models import Employee
 from courses.catalogue.models import Course
@@ -240,7 +240,9 @@ def mentees_progress(mentor: Employee | int, today: date) -> list[MemberProgress
 def log_progress_views(actor: User, members: Iterable[CohortMember], now: datetime) -> None:
     """Data protection: one access-log row per person whose progress ``actor`` is shown
     (their own view is not logged)."""
-    record_accesses(actor, [m.employee_id for m in members], "programme_progress", now=now)
+    ids = [m.employee_id for m in members]
+    purpose = access_purpose("programme_progress")
+    record_accesses(actor, ids, "programme_progress", purpose, now=now)
 
 
 def programme_relations(employee_id: int) -> tuple[bool, bool]:

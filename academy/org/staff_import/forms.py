@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, SubmitField
 
 from academy.org.staff_import.files import ALLOWED_EXTENSIONS
+from academy.web.forms import Form
 
 
-class StaffUploadForm(FlaskForm):
+class StaffUploadForm(Form):
     file = FileField(
         _l("Staff file (CSV or Excel .xlsx)"),
         validators=[

@@ -7,7 +7,6 @@ stored file is emptied once it is applied or discarded (data minimisation).
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 
@@ -39,6 +38,7 @@ from academy.org.staff_import.importer import (
     preview_staff_file,
 )
 from academy.org.staff_import.plan import CHANGES_SHOWN, StaffImportPreview
+from academy.spreadsheets import csv_writer
 from academy.web.kit import acting_user, show_error
 from academy.web.navigation import NavItem, add_nav
 
@@ -184,18 +184,12 @@ def problems_file(token: str) -> Response:
     problems = _preview(item).problems
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow([gettext("Line"), gettext("Column"), gettext("Problem")])
     for problem in problems:
-        writer.writerow([problem.line, _cell(problem.column), _cell(problem.text())])
+        writer.writerow([problem.line, problem.column, problem.text()])
     return Response(
         out.getvalue().encode("utf-8"),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=personal-import-probleme.csv"},
     )
-
-
-def _cell(value: object) -> str:
-    """A CSV cell that Excel will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -15,7 +15,7 @@ from __future__ import annotations
 from flask import redirect, request, stream_with_context, url_for
 from werkzeug.wrappers import Response
 
-from academy.audit.log import record, record_accesses
+from academy.audit.log import access_purpose, german, record, record_accesses
 from academy.auth.policy import requires
 from academy.clock import utcnow
 from academy.extensions import db
@@ -40,7 +40,8 @@ def export(key: str, fmt: str) -> Response:
     details = {"key": key, "format": fmt, "filters": filters_dict(report.filters)}
     record(user, "report.exported", "report", key, details=details, now=now)
     people = exported_people(report, fmt)
-    record_accesses(user, people, ACCESS_REPORT, purpose=f"{key}.{fmt}", now=now)
+    purpose = access_purpose("report.exported", report=german(report.title), format=fmt.upper())
+    record_accesses(user, people, ACCESS_REPORT, purpose, now=now)
     if fmt == "csv":
         db.session.commit()
         return attachment(stream_with_context(csv_bytes(report)), fmt, filename)

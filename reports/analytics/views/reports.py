@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from academy.audit.log import record_accesses
+from academy.audit.log import access_purpose, german, record_accesses
 from academy.auth.policy import requires
 from academy.clock import utcnow
 from academy.extensions import db
@@ -57,6 +57,8 @@ def report(key: str) -> str:
     context, people = report_page(report_request(key, user, now))
     html = render_template("reports/analytics/report.html", **context)
     if people:
-        record_accesses(user, people, ACCESS_REPORT, purpose=key, now=now)
+        title = german(context["report"].title)
+        purpose = access_purpose("report.viewed", report=title)
+        record_accesses(user, people, ACCESS_REPORT, purpose, now=now)
         db.session.commit()
     return html

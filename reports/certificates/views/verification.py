@@ -14,6 +14,7 @@ from reports import bp
 from reports.certificates import badges
 from reports.certificates.certificates import normalise_code
 from reports.certificates.models import Certificate
+from reports.certificates.retention import name_removed
 from reports.certificates.verification import lookup
 
 
@@ -45,7 +46,12 @@ def verify(code: str) -> Response | str:
     if code != cert.code:
         return redirect(url_for("reports.verify", code=cert.code))
     status = cert.status(to_berlin(utcnow()).date())
-    return render_template("reports/certificates/verify.html", cert=cert, status=status)
+    return render_template(
+        "reports/certificates/verify.html",
+        cert=cert,
+        status=status,
+        name_removed=name_removed(cert),
+    )
 
 
 @bp.get("/pruefen/<code>/assertion.json")

@@ -11,7 +11,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.audit.log import record_accesses
+from academy.audit.log import access_purpose, record_accesses
 from academy.clock import to_berlin, utcnow
 from academy.extensions import db
 from academy.frameworks.models import Competence
@@ -67,7 +67,11 @@ def render_evidence(form: EvidenceForm | None = None, status: int = 200) -> tupl
     # Data protection: the list shows other people's competences.
     now = utcnow()
     record_accesses(
-        acting_user(), [r.employee_id for r in page.items], "talent.external_evidence", now=now
+        acting_user(),
+        [r.employee_id for r in page.items],
+        "talent.external_evidence",
+        access_purpose("talent.external_evidence"),
+        now=now,
     )
     db.session.commit()
     names = level_names({r.competence.framework_id for r in page.items})

@@ -10,7 +10,7 @@ from flask import abort, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.audit.log import record_access
+from academy.audit.log import access_purpose, record_access
 from academy.auth.policy import authorize, can
 from academy.clock import utcnow
 from academy.extensions import db
@@ -101,7 +101,7 @@ def render_member(
     )
     # Rendered first; then the view of someone else's profile is logged and committed
     # before the page is sent (a failed rendering logs nothing).
-    record_access(user, employee.id, PROFILE_ACCESS, now=now)
+    record_access(user, employee.id, PROFILE_ACCESS, access_purpose(PROFILE_ACCESS), now=now)
     db.session.commit()
     return html, status
 

@@ -50,11 +50,22 @@ class TeamFilters:
         return {k: v for k, v in values.items() if v is not None}
 
 
+#: The largest id a filter may name (a database INTEGER): a larger number names no row
+#: (and must not reach the database, which cannot hold it).
+MAX_ID = 2**31 - 1
+
+
+def _id_arg(name: str) -> int | None:
+    """A filter id from the query string: None when absent, -1 (no row) when out of range."""
+    value = request.args.get(name, type=int)
+    return value if value is None or abs(value) <= MAX_ID else -1
+
+
 def filters_from_request() -> TeamFilters:
     return TeamFilters(
-        department_id=request.args.get("department", type=int),
-        area_id=request.args.get("area", type=int),
-        job_role_id=request.args.get("job_role", type=int),
+        department_id=_id_arg("department"),
+        area_id=_id_arg("area"),
+        job_role_id=_id_arg("job_role"),
     )
 
 

@@ -23,7 +23,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 import talent.competencies.policy  # noqa: F401 - registers the actions before @requires
-from academy.audit.log import record_accesses
+from academy.audit.log import access_purpose, record_accesses
 from academy.auth.policy import requires
 from academy.clock import utcnow
 from academy.extensions import db
@@ -70,7 +70,9 @@ def team() -> str:
         withheld=withheld_text(matrix),
         withheld_message=gettext(WITHHELD_MESSAGE, minimum=matrix.min_group_size),
     )
-    record_accesses(user, [m.id for m in page.items], MATRIX_ACCESS, now=now)
+    record_accesses(
+        user, [m.id for m in page.items], MATRIX_ACCESS, access_purpose(MATRIX_ACCESS), now=now
+    )
     db.session.commit()
     return html
 
@@ -79,7 +81,8 @@ def export(kind: str) -> Response:
     user, now = acting_user(), utcnow()
     matrix = load_matrix(user, filters_from_request(), now)
     response = export_response(matrix, kind, now)
-    record_accesses(user, [m.id for m in matrix.members], EXPORT_ACCESS, now=now)
+    purpose = access_purpose(EXPORT_ACCESS, format=kind.upper())
+    record_accesses(user, [m.id for m in matrix.members], EXPORT_ACCESS, purpose, now=now)
     db.session.commit()
     return response
 
@@ -116,6 +119,6 @@ def team_plan() -> str:
         withheld_message=gettext(WITHHELD_MESSAGE, minimum=matrix.min_group_size),
     )
     named = sorted({b.member.id for item in plan for b in item.members})
-    record_accesses(user, named, PLAN_ACCESS, now=now)
+    record_accesses(user, named, PLAN_ACCESS, access_purpose(PLAN_ACCESS), now=now)
     db.session.commit()
     return html

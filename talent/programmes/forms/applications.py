@@ -5,11 +5,11 @@ application window and eligibility are for ``talent.programmes.applications``.""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from academy.web.forms import Form
 from talent.programmes.applications import MOTIVATION_MAX, MOTIVATION_MIN, NOTE_MAX
 from talent.programmes.endorsements import COMMENT_MAX
 from talent.programmes.models import Endorsement
@@ -40,19 +40,19 @@ def motivation_field() -> TextAreaField:
     )
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(Form):
     """Applying to a cohort (one form per cohort on the page: ``prefix`` tells them apart)."""
 
     motivation = motivation_field()
 
 
-class AcceptNominationForm(FlaskForm):
+class AcceptNominationForm(Form):
     """Accepting a nomination, with the motivation the selection reads."""
 
     motivation = motivation_field()
 
 
-class EndorseForm(FlaskForm):
+class EndorseForm(Form):
     """A head's statement on an application: endorse or not, with a comment the
     applicant reads."""
 
@@ -74,7 +74,7 @@ class EndorseForm(FlaskForm):
     )
 
 
-class _NominateBase(FlaskForm):
+class _NominateBase(Form):
     cohort = SelectField(
         _l("Cohort"),
         coerce=optional_int,

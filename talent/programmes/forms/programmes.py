@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -29,6 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from academy.frameworks.models import Competence
 from academy.org.models import JobRole
+from academy.web.forms import Form
 from courses.catalogue.models import Course
 from talent.competencies.forms import competence_choices, level_choices
 from talent.programmes.cohort_settings import MAX_DESCRIPTION as MAX_CRITERION_TEXT
@@ -48,7 +48,7 @@ WHOLE_NUMBER = _l("Please enter a whole number.")
 A_DATE = _l("Please enter a date (YYYY-MM-DD).")
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(Form):
     """A new programme (with its code) or the changeable fields of an existing one."""
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=MAX_CODE)])
@@ -65,7 +65,7 @@ class ProgrammeForm(FlaskForm):
         del self.code
 
 
-class ProgrammeCourseForm(FlaskForm):
+class ProgrammeCourseForm(Form):
     course = SelectField(_l("Course"), validators=[DataRequired()])
     course_offset_days = IntegerField(
         _l("Due (days after the cohort start)"), validators=[InputRequired(message=WHOLE_NUMBER)]
@@ -77,7 +77,7 @@ class ProgrammeCourseForm(FlaskForm):
         ]
 
 
-class MilestoneForm(FlaskForm):
+class MilestoneForm(Form):
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice("", CHOOSE)]
@@ -93,7 +93,7 @@ class MilestoneForm(FlaskForm):
     )
 
 
-class ProgrammeTargetForm(FlaskForm):
+class ProgrammeTargetForm(Form):
     """Add a target competence or change its level (removing is a button per target)."""
 
     competence = SelectField(_l("Competence"), validators=[DataRequired()])
@@ -104,12 +104,12 @@ class ProgrammeTargetForm(FlaskForm):
         self.level.choices = level_choices(high)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something after the browser asked for confirmation (CSRF
     only): remove, archive, reactivate, delete, open, close, complete."""
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_NAME)])
     applications_open_on = DateField(
         _l("Applications open on"), validators=[InputRequired(message=A_DATE)]
@@ -165,7 +165,7 @@ class CohortForm(FlaskForm):
         }
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(Form):
     """A selection criterion (field names differ from the cohort form's on the same page)."""
 
     criterion = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=MAX_NAME)])
@@ -193,7 +193,7 @@ class CriterionForm(FlaskForm):
         }
 
 
-class CancelCohortForm(FlaskForm):
+class CancelCohortForm(Form):
     reason = TextAreaField(
         _l("Reason for the cancellation"),
         validators=[

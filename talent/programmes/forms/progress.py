@@ -9,10 +9,10 @@ A sign-off form is shown once per open milestone and member on a page, so it car
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from academy.web.forms import Form
 from talent.programmes.milestones import NOTE_MAX, REASON_MAX
 
 
@@ -20,14 +20,14 @@ def signoff_prefix(member_id: int, milestone_id: int) -> str:
     return f"s{member_id}-{milestone_id}"
 
 
-class SignOffForm(FlaskForm):
+class SignOffForm(Form):
     met_on = DateField(_l("Met on"), validators=[DataRequired()])
     note = TextAreaField(
         _l("Note (optional)"), validators=[Optional(), Length(max=NOTE_MAX)], render_kw={"rows": 2}
     )
 
 
-class UndoSignOffForm(FlaskForm):
+class UndoSignOffForm(Form):
     reason = TextAreaField(
         _l("Reason for taking it back"),
         validators=[DataRequired(), Length(max=REASON_MAX)],
@@ -35,13 +35,13 @@ class UndoSignOffForm(FlaskForm):
     )
 
 
-class MentorForm(FlaskForm):
+class MentorForm(Form):
     personnel_no = StringField(
         _l("Personnel number of the mentor"), validators=[DataRequired(), Length(max=32)]
     )
 
 
-class DropOutForm(FlaskForm):
+class DropOutForm(Form):
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(), Length(max=REASON_MAX)], render_kw={"rows": 3}
     )

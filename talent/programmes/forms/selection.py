@@ -9,9 +9,10 @@ from typing import Any
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from academy.web.forms import Form
 
 try:  # WTForms 3.3+ (tuples are deprecated there)
     from wtforms.fields.choices import SelectChoice as _Choice
@@ -27,7 +28,7 @@ from talent.programmes.selection import COMMENT_MAX, NOTE_MAX, SCORE_MAX, commen
 NOT_SCORED = ""
 
 
-class ScoreForm(FlaskForm):
+class ScoreForm(Form):
     """One ``score_<criterion id>`` select and ``comment_<criterion id>`` text area per
     criterion (made by ``score_form``)."""
 
@@ -79,7 +80,7 @@ def score_form(criteria: Sequence[SelectionCriterion], **kwargs: Any) -> ScoreFo
     return form_class(**kwargs)
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     """HR's proposal: the applications to accept (checkboxes, checked by the service)
     and a note to the staff council."""
 
@@ -91,7 +92,7 @@ class ProposalForm(FlaskForm):
     )
 
 
-class CouncilDecisionForm(FlaskForm):
+class CouncilDecisionForm(Form):
     """The staff council's answer: consent, or objection with a comment."""
 
     decision = RadioField(

@@ -10,7 +10,7 @@ from flask import abort, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from academy.audit.log import record_accesses
+from academy.audit.log import access_purpose, record_accesses
 from academy.clock import utcnow
 from academy.extensions import db
 from academy.web.kit import acting_user, paginate
@@ -107,6 +107,7 @@ def render_council_review(
         form=form if deciding else None,
         labels=LABELS,
     )
-    record_accesses(user, [r.employee.id for r in page.items], ACCESS, now=now)
+    purpose = access_purpose("council.review", cohort=cohort.name)
+    record_accesses(user, [r.employee.id for r in page.items], ACCESS, purpose, now=now)
     db.session.commit()
     return html, status

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from academy.accounts.models import User
-from academy.audit.log import record_accesses
+from academy.audit.log import access_purpose, record_accesses
 from academy.auth.policy import authorize
 from academy.auth.scope import scope_of
 from academy.clock import utcnow
@@ -166,8 +166,12 @@ def render_candidates(
         here=url_for("talent.candidates", page=page.page),
     )
     # One access-log row per person shown (never the head), each kind in one INSERT.
-    record_accesses(user, sorted({a.employee_id for a in page.items}), APPLICATION_ACCESS, now=now)
-    record_accesses(user, sorted({m.employee_id for m in members}), PROGRESS_ACCESS, now=now)
+    applicants = sorted({a.employee_id for a in page.items})
+    record_accesses(
+        user, applicants, APPLICATION_ACCESS, access_purpose("head.candidates"), now=now
+    )
+    in_programmes = sorted({m.employee_id for m in members})
+    record_accesses(user, in_programmes, PROGRESS_ACCESS, access_purpose("head.progress"), now=now)
     db.session.commit()
     return html, status
 

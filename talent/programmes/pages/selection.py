@@ -14,7 +14,7 @@ from flask import abort, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from academy.audit.log import record_accesses
+from academy.audit.log import access_purpose, record_accesses
 from academy.clock import to_berlin, utcnow
 from academy.extensions import db
 from academy.i18n import N_
@@ -125,9 +125,13 @@ def render_dashboard(
         labels=LABELS,
         buttons=cohort_buttons(cohort),
     )
-    record_accesses(user, shown, ACCESS, now=now)
+    record_accesses(
+        user, shown, ACCESS, access_purpose("selection.dashboard", cohort=cohort.name), now=now
+    )
     if progress:
-        record_accesses(user, [p.member.employee_id for p in progress], PROGRESS_ACCESS, now=now)
+        ids = [p.member.employee_id for p in progress]
+        purpose = access_purpose("selection.progress", cohort=cohort.name)
+        record_accesses(user, ids, PROGRESS_ACCESS, purpose, now=now)
     db.session.commit()
     return html, status
 
@@ -175,6 +179,7 @@ def render_score(application: Application, form: ScoreForm, status: int = 200) -
         editable=may_score(application),
         labels=LABELS,
     )
-    record_accesses(user, [application.employee_id], ACCESS, now=now)
+    purpose = access_purpose("selection.score", cohort=cohort.name)
+    record_accesses(user, [application.employee_id], ACCESS, purpose, now=now)
     db.session.commit()
     return html, status

@@ -3,7 +3,7 @@ review with their history, one cohort's ranking, the decision (consent or object
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
@@ -17,6 +17,7 @@ from academy.web.kit import acting_user
 from academy.web.navigation import NavItem, add_nav
 from talent.blueprint import bp
 from talent.programmes.council import council_decide, latest_review
+from talent.programmes.fairness import fairness
 from talent.programmes.forms.selection import CouncilDecisionForm
 from talent.programmes.models import CouncilDecision
 from talent.programmes.pages.context import cohort_with_programme, field_or_flash
@@ -37,6 +38,19 @@ def council_reviews() -> str:
 @requires("programmes.review")
 def council_review(cohort_id: int) -> tuple[str, int]:
     return render_council_review(cohort_with_programme(cohort_id))
+
+
+@bp.get("/auswahl/<int:cohort_id>/fairness")
+@requires("programmes.fairness")
+def selection_fairness(cohort_id: int) -> str:
+    """Applicants, proposed and accepted by group (no one is named; small groups withheld)."""
+    cohort = cohort_with_programme(cohort_id)
+    return render_template(
+        "talent/selection/fairness.html",
+        cohort=cohort,
+        programme=cohort.programme,
+        view=fairness(cohort),
+    )
 
 
 @bp.post("/auswahl/<int:cohort_id>/entscheidung")

@@ -16,7 +16,7 @@ from academy.auth.sessions import start_session
 from academy.clock import utcnow
 from tests.conftest import log_in
 
-GOOD_PASSWORD = "Neues-Passwort-2024"
+GOOD_PASSWORD = "Ruhige-Amsel-am-Fluss-24"
 
 
 @pytest.fixture(autouse=True)
@@ -197,7 +197,7 @@ def _count_users(db) -> int:
     ("change", "field", "status"),
     [
         ({"password": "kurz"}, "password", 422),
-        ({"password": "nur-kleinbuchstaben-123"}, "password", 422),
+        ({"password": "Passwort2024!"}, "password", 422),  # a common password
         ({"personnel_no": "X-DOES-NOT-EXIST"}, "personnel_no", 422),
         ({"email": "no-email-address"}, "email", 422),
         ({"display_name": ""}, "display_name", 422),
@@ -409,7 +409,7 @@ def test_set_password(client, login_as, make, db):
         data={"pw-password": "schwach", "pw-repeat": "schwach"},
     )
     assert response.status_code == 422
-    assert "at least 10" in field_error(response.get_data(as_text=True), "pw-password")
+    assert "at least 12" in field_error(response.get_data(as_text=True), "pw-password")
     db.session.expire_all()
     assert user.password_hash is None and session_count(db, user) == 1
 

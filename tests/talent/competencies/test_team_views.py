@@ -144,6 +144,15 @@ def test_hr_sees_everyone_and_filters_by_department(client, login_as, team):
     assert f'data-member="{team.bert.id}"' in html
 
 
+@pytest.mark.parametrize("url", ["/talente/team", "/talente/team/plan", "/talente/team.csv"])
+def test_a_filter_id_beyond_the_database_range_names_nobody(client, login_as, team, url):
+    """Found by tests/test_form_fuzz.py: 10**30 reached the database (OverflowError, 500)."""
+    login_as(Role.HR)
+    response = client.get(f"{url}?department={10**30}&area=-{10**30}&job_role={10**30}")
+    assert response.status_code == 404  # no such department, as for any unknown id
+    assert f'data-member="{team.bert.id}"' not in response.get_data(as_text=True)
+
+
 # ---------------------------------------------------------------------------
 # The matrix
 # ---------------------------------------------------------------------------
