@@ -41,7 +41,8 @@ lint: install
 services:
 	bash scripts/test-services.sh
 
-PYTEST := $(BIN)/pytest -q -p no:cacheprovider
+# Two workers (pytest-xdist): each has its own SQLite file, PostgreSQL database and browser.
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n 2
 # The PostgreSQL URL is asked for before pytest starts, so that a failing service stops the
 # run instead of leaving TEST_DATABASE_URL empty (which would test SQLite twice).
 PG_URL = $$(bash scripts/test-services.sh --url)

@@ -150,6 +150,7 @@ def build_world() -> World:
     world.ids = {
         "enrolment_id": enrolment.id,
         "waitlisted_id": waitlisted.id,
+        "site_text_key": "privacy",
         "cert_id": certificate.id,
         "employee_id": stranger.id,
         "application_id": application.id,

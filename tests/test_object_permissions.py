@@ -158,6 +158,7 @@ KEY_ROUTES = {"reports.report", "reports.export"}
 OVERRIDES = {
     "courses.roster_promote": {"enrolment_id": "waitlisted_id"},
     "courses.roster_rerank": {"enrolment_id": "waitlisted_id"},
+    "site_texts.reset": {"key": "site_text_key"},
 }
 #: Form fields sent with every POST (names used by the forms of the app); unknown
 #: fields are ignored by WTForms.

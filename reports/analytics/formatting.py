@@ -38,7 +38,9 @@ NUMERIC_KINDS = frozenset({"int", "decimal", "percent"})
 
 #: Outside the f-string where it is used, so that the extraction finds it.
 WITH_SUBTREE = N_("with sub-departments")
-WITHHELD_NOTE = N_("withheld: fewer than %(n)s people")
+WITHHELD_NOTE = N_(
+    "Withheld: fewer than %(n)s people, or a figure from which such a group could be worked out"
+)
 MIN_GROUP_NOTE = N_(
     "Figures about groups of fewer than %(n)s people are withheld (data protection); "
     "such rows stay visible with empty figures."

@@ -14,7 +14,9 @@ evidence are read, so
 
 Mean gap = total gap / people with a target; share below target = people below
 target / people with a target. A group (row) is withheld below the minimum group size
-of people with a target.
+of people with a target, and so is every row from which such a group could be worked
+out — with the total, the other breakdowns or the report of a neighbouring department
+filter (``reports.analytics.suppression.protect`` with the cells of ``gap_cells``).
 """
 
 from __future__ import annotations
@@ -222,6 +224,29 @@ def gap_sizes(headcounts: pd.DataFrame, targets: pd.DataFrame) -> dict[int, dict
     return sizes
 
 
+def gap_cells(headcounts: pd.DataFrame, targets: pd.DataFrame) -> dict[int, dict[object, list]]:
+    """The report's finest cells per own department and row key, for the exact audit of
+    ``protect``: a cell is (department, job role, competence) — the people of one job
+    role in one department and one competence of its target profile. Every figure of a
+    row is a sum over its cells: the total gap of a department, job-role or total row over
+    all its cells, of a competence row over the cells of that competence (people below
+    target add up over (department, job role), which the cells refine)."""
+    cells: dict[int, dict[object, list]] = {}
+    roles = targets.groupby("job_role_id")["competence_id"].apply(list).to_dict()
+    for dept, role, people in headcounts[["department_id", "job_role_id", "people"]].itertuples(
+        index=False
+    ):
+        if int(role) not in roles or not people:
+            continue
+        row = cells.setdefault(int(dept), {})
+        atoms = [(int(dept), int(role), int(c)) for c in roles[int(role)]]
+        for key in (("department", int(dept)), ("job_role", int(role)), TOTAL):
+            row.setdefault(key, []).extend(atoms)
+        for atom in atoms:
+            row.setdefault(("competence", atom[2]), []).append(atom)
+    return cells
+
+
 def gap_breakdowns(tables: dict[str, pd.DataFrame], targets: pd.DataFrame) -> list[Breakdown]:
     """The three breakdowns of the total; a competence row is linked to the job roles
     with a target for it (their people overlap without one being the sum of the other)."""
@@ -275,6 +300,7 @@ def gaps_report(scope: ReportScope, filters: Filters, today: date) -> Report:
         Tree.load(),
         filters.department_id,
         minimum,
+        gap_cells(headcounts, targets),
     )
     chart_title = N_("Share of people below target")
     parts = [

@@ -25,7 +25,24 @@ used by ONS and Destatis):
    the next-smallest row whose figures are not fully given by shown children is withheld
    too; when the total is withheld, at least one row of every breakdown is. These choices
    are part of the subtree's pattern, so a parent sees them as withheld (step 2).
-4. **Group sizes.** A withheld row keeps its label; its group size is shown only where
+4. **Exact audit.** Steps 2 and 3 look at one relation at a time; the gaps report's
+   job-role and competence breakdowns overlap (a competence row holds the people of
+   every job role with a target for it) and cross the department rows, so a withheld row
+   can still be a linear combination of shown rows of *other* breakdowns or of the
+   report of a neighbouring filter. When the caller gives the report's finest cells
+   (``cells``: per own department and row key, the cells the row adds up — the gaps
+   report's cells are (department, job role, competence), never single people), every
+   subtree's report is audited bottom up with exact rational Gaussian elimination
+   (``RowSpace``) *together with the reports of every department below it*: while a
+   withheld row of any of them lies in the row space of all their shown rows, the
+   smallest row of this report that takes part in the combination (and is not given by
+   the reports below anyway) is withheld too — rows of one department's own people last,
+   as they are the same in every report. Sibling subtrees share no cell, so the audits
+   together cover every department filter. The audit's choices are part of the subtree's
+   pattern like those of step 3. Above ``MAX_AUDIT_CELLS`` cells in a subtree the audit
+   falls back to withholding the overlapping breakdowns (job role, competence) of that
+   report whole; the department rows and the total stay under steps 1–3.
+5. **Group sizes.** A withheld row keeps its label; its group size is shown only where
    the size is not itself withheld information (the size column is blanked together
    with the figures when the size would let a withheld size be computed).
 
@@ -34,16 +51,17 @@ The pattern of a subtree depends only on the data of that subtree, so every requ
 pages, charts and CSV/XLSX/PDF exports are all rendered from the same ``Part`` frames.
 
 The property test ``tests/reports/analytics/test_suppression.py`` builds random
-organisations, runs the real report builders for a department, its children and its
-parent and proves with exact rational Gaussian elimination that no withheld figure is
-in the row space of the shown ones.
+organisations, runs the real ``gaps_report`` for every department filter and the whole
+organisation and proves, with the same exact elimination but over per-person unknowns,
+that no withheld figure is in the row space of all the shown ones.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from sqlalchemy import select
 
@@ -54,6 +72,91 @@ from academy.org.models import Department
 TOTAL: tuple[str] = ("total",)
 #: The virtual root above the top departments (a report without a department filter).
 ROOT = 0
+#: Largest number of cells (unknowns) of one subtree's report the exact audit handles;
+#: above it the audit withholds conservatively (see the module docstring, step 4).
+MAX_AUDIT_CELLS = 4000
+
+Vector = dict[Hashable, Fraction]
+
+
+@dataclass(frozen=True)
+class _Tag:
+    """An extra coordinate naming a row (see ``RowSpace.add``)."""
+
+    tag: Hashable
+
+
+class RowSpace:
+    """The row space of a set of linear figures over the rationals (exact Gaussian
+    elimination, rows kept fully reduced): pivot cell → reduced row."""
+
+    def __init__(self) -> None:
+        self.rows: dict[Hashable, Vector] = {}
+
+    def reduce(self, vector: Mapping[Hashable, int | Fraction]) -> Vector:
+        """``vector`` minus its projection along the pivots (empty: in the row space)."""
+        v = {k: Fraction(x) for k, x in vector.items() if x}
+        for pivot in [p for p in self.rows if p in v]:
+            factor = v.get(pivot)
+            if not factor:
+                continue
+            for k, x in self.rows[pivot].items():
+                value = v.get(k, Fraction(0)) - factor * x
+                if value:
+                    v[k] = value
+                else:
+                    v.pop(k, None)
+        return v
+
+    def add(self, vector: Mapping[Hashable, int | Fraction], tag: Hashable = None) -> None:
+        """Add a row; with a ``tag`` the row carries it as an extra coordinate that is
+        never a pivot, so ``reduce`` tells which tagged rows make up a combination."""
+        v = self.reduce({**vector, _Tag(tag): 1} if tag is not None else vector)
+        cells = [k for k in v if not isinstance(k, _Tag)]
+        if not cells:
+            return
+        pivot = min(cells, key=repr)
+        scale = v[pivot]
+        v = {k: x / scale for k, x in v.items()}
+        for other, row in list(self.rows.items()):  # keep the others free of the new pivot
+            factor = row.get(pivot)
+            if factor:
+                row = dict(row)  # rows may be shared with the spaces of subtrees
+                for k, x in v.items():
+                    value = row.get(k, Fraction(0)) - factor * x
+                    if value:
+                        row[k] = value
+                    else:
+                        row.pop(k, None)
+                self.rows[other] = row
+        self.rows[pivot] = v
+
+    def copy(self) -> RowSpace:
+        space = RowSpace()
+        space.rows = dict(self.rows)
+        return space
+
+    def merge(self, other: RowSpace) -> None:
+        """Add the rows of a space over other cells (disjoint: rows stay reduced)."""
+        self.rows.update(other.rows)
+
+    def contains(self, vector: Mapping[Hashable, int | Fraction]) -> bool:
+        return all(isinstance(k, _Tag) for k in self.reduce(vector))
+
+    def combination(self, vector: Mapping[Hashable, int | Fraction]) -> set[Hashable] | None:
+        """The tags of rows that add up to ``vector`` (None: not in the row space)."""
+        rest = self.reduce(vector)
+        if any(not isinstance(k, _Tag) for k in rest):
+            return None
+        return {k.tag for k in rest}
+
+    def untagged(self) -> RowSpace:
+        space = RowSpace()
+        space.rows = {
+            p: {k: x for k, x in row.items() if not isinstance(k, _Tag)}
+            for p, row in self.rows.items()
+        }
+        return space
 
 
 @dataclass(frozen=True)
@@ -67,7 +170,8 @@ class Breakdown:
     total: bool = True  # the part has a total row (a linear relation total = Σ rows)
     #: Rows of this part that share people with rows of another breakdown without being
     #: their sum (the gaps report's competences and job roles): a row is withheld with
-    #: any of the rows it is linked to (cross-breakdown differencing).
+    #: any of the rows it is linked to (cross-breakdown differencing), unless shown
+    #: children add it up anyway. The exact audit (step 4) has the last word.
     links: Mapping[Hashable, frozenset[Hashable]] = field(default_factory=dict)
 
 
@@ -111,15 +215,23 @@ def protect(
     tree: Tree,
     root: int | None,
     minimum: int,
+    cells: Mapping[int, Mapping[Hashable, Iterable[Hashable]]] | None = None,
 ) -> set[Hashable]:
     """The row keys (``TOTAL`` included) the report for the subtree of ``root`` (None:
     everything in ``sizes``) withholds. ``sizes[department][key]`` = people of the row
-    ``key`` in that department's own staff (not its subtree); ``TOTAL`` included."""
+    ``key`` in that department's own staff (not its subtree); ``TOTAL`` included.
+    ``cells[department][key]``: the report's finest cells of that department's own staff
+    that the row ``key`` adds up (each cell once per row); given, every subtree's report is
+    audited exactly (module docstring, step 4)."""
     start = ROOT if root is None else root
     children = tree.closure(sizes.keys(), start)
     own_keys = {key for b in breakdowns if b.own for key in b.keys}
+    if cells is not None:  # the exact audit decides about linked rows (step 4)
+        breakdowns = [replace(b, links={}) for b in breakdowns]
     patterns: dict[int, Pattern] = {}
     subtree_sizes: dict[int, dict[Hashable, int]] = {}
+    subtree_cells: dict[int, dict[Hashable, set[Hashable]] | None] = {}
+    audits: dict[int, _Audit | None] = {}
 
     def visit(node: int) -> None:
         # iterative post-order: the tree may be deep
@@ -137,6 +249,21 @@ def protect(
                     own_keys,
                     minimum,
                 )
+                if cells is not None:
+                    subtree_cells[current] = _cells(
+                        cells.get(current, {}),
+                        [subtree_cells[c] for c in children.get(current, [])],
+                    )
+                    audits[current] = _audit(
+                        patterns[current],
+                        subtree_sizes[current],
+                        subtree_cells[current],
+                        breakdowns,
+                        own_keys,
+                        [audits[c] for c in children.get(current, [])],
+                    )
+                    for c in children.get(current, []):  # no longer needed
+                        del subtree_cells[c], audits[c]
                 continue
             stack.append((current, True))
             stack.extend((c, False) for c in children.get(current, []))
@@ -203,11 +330,10 @@ def _complement(
             for key, linked in breakdown.links.items():
                 if (
                     key not in pattern.hidden
-                    and total_sizes.get(key, 0)
+                    and pattern.base.get(key, 0) > 0  # not given by shown children
                     and linked & pattern.hidden
                 ):
                     pattern.hidden.add(key)
-                    pattern.base[key] = max(pattern.base.get(key, 0), total_sizes[key])
                     changed = True
             if not breakdown.total:
                 continue
@@ -223,8 +349,8 @@ def _complement(
             candidates = [k for k in rows if k not in pattern.hidden]
             if not breakdown.own:
                 # a row fully given by shown children hides nothing: prefer unknown ones
-                unknown = [k for k in candidates if pattern.base.get(k, 0) > 0]
-                candidates = unknown or candidates
+                # (withholding a row the shown children add up to would hide nothing)
+                candidates = [k for k in candidates if pattern.base.get(k, 0) > 0]
             if candidates and not breakdown.own:
                 chosen = min(candidates, key=lambda k: (total_sizes[k], repr(k)))
                 pattern.hidden.add(chosen)
@@ -238,3 +364,89 @@ def _complement(
             else:
                 continue
             changed = True
+
+
+def _cells(
+    own: Mapping[Hashable, Iterable[Hashable]],
+    kids: Sequence[dict[Hashable, set[Hashable]] | None],
+) -> dict[Hashable, set[Hashable]] | None:
+    """The cells of every row key of a subtree (None above ``MAX_AUDIT_CELLS``)."""
+    if any(kid is None for kid in kids):
+        return None
+    out: dict[Hashable, set[Hashable]] = defaultdict(set)
+    for source in [own, *kids]:
+        for key, members in source.items():  # type: ignore[union-attr]
+            out[key].update(members)
+    if len(out.get(TOTAL, ())) > MAX_AUDIT_CELLS:
+        return None
+    return dict(out)
+
+
+def _withhold(pattern: Pattern, key: Hashable, size: int) -> None:
+    pattern.hidden.add(key)
+    if pattern.base.get(key, 0) == 0:
+        pattern.base[key] = size
+
+
+@dataclass
+class _Audit:
+    """What the reports of a subtree show, as one row space, and the cells of every row
+    they withhold (the parent's audit checks them again against its own shown rows)."""
+
+    space: RowSpace
+    withheld: list[Vector]
+
+
+def _audit(
+    pattern: Pattern,
+    total_sizes: Mapping[Hashable, int],
+    cells: Mapping[Hashable, set[Hashable]] | None,
+    breakdowns: Sequence[Breakdown],
+    own_keys: set[Hashable],
+    kids: Sequence[_Audit | None],
+) -> _Audit | None:
+    """Exact audit of one subtree's report together with the reports of every department
+    below it: while a withheld row of any of them is in the row space of all their shown
+    rows, withhold the smallest shown row of this report that shares cells with it and
+    is not given by the reports below anyway (rows of one department's own people last,
+    as they are the same in every report). Sibling subtrees have no cell in common, so
+    the audits of the subtrees together cover every department filter."""
+    keys = [TOTAL, *(k for b in breakdowns for k in b.keys)]
+    rows = [k for k in dict.fromkeys(keys) if total_sizes.get(k, 0) > 0]
+    if cells is None or any(kid is None for kid in kids):
+        # too large for the exact audit: the overlapping breakdowns are withheld whole
+        for b in breakdowns:
+            if not b.own:
+                for key in b.keys:
+                    if total_sizes.get(key, 0):
+                        _withhold(pattern, key, total_sizes[key])
+        return None
+    below = RowSpace()
+    withheld_below: list[Vector] = []
+    for kid in kids:
+        assert kid is not None
+        below.merge(kid.space)
+        withheld_below.extend(kid.withheld)
+    vectors = {k: {cell: Fraction(1) for cell in cells.get(k, ())} for k in rows}
+    given: dict[Hashable, bool] = {}  # row → given by the reports below anyway (lazily)
+    while True:
+        space = below.copy()
+        for key in rows:
+            if key not in pattern.hidden:
+                space.add(vectors[key], tag=key)
+        withheld = [vectors[k] for k in rows if k in pattern.hidden] + withheld_below
+        combination = None
+        for vector in withheld:
+            combination = space.combination(vector) if vector else None
+            if combination is not None:
+                break
+        if combination is None:
+            return _Audit(space.untagged(), withheld)
+        for key in combination:
+            if key not in given:
+                given[key] = below.contains(vectors[key])
+        candidates = [k for k in combination if not given[k]]
+        if not candidates:  # given by the subtrees' reports alone: checked there
+            return _Audit(space.untagged(), withheld)
+        chosen = min(candidates, key=lambda k: (k in own_keys, total_sizes[k], repr(k)))
+        _withhold(pattern, chosen, total_sizes[chosen])

@@ -9,7 +9,8 @@
   number can be summed, sorted and charted.
 - Dates ``TT.MM.JJJJ``; NA (not available) is an empty field.
 - Withheld groups (fewer than the minimum group size): the row stays with empty figures
-  and the extra last column "Note" says "withheld: fewer than 5 people"; the column is
+  and the extra last column "Note" says "Withheld: fewer than 5 people, or a figure
+  from which such a group could be worked out"; the column is
   there for every part whose table can hold withheld rows.
 - Texts that Excel would read as a formula (``=``, ``+``, ``-``, ``@``, TAB, CR) get a
   leading apostrophe: every cell goes through ``academy.spreadsheets.csv_writer``.

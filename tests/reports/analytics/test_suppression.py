@@ -23,7 +23,7 @@ from academy.i18n import translate
 from reports.analytics.common import TOTAL_LABEL
 from reports.analytics.gaps import gaps_report
 from reports.analytics.report_model import WITHHELD, Filters, ReportScope
-from reports.analytics.suppression import TOTAL, Breakdown, Tree, protect
+from reports.analytics.suppression import TOTAL, Breakdown, RowSpace, Tree, protect
 from tests import factories
 from tests.reports.report_data import TODAY
 from tests.talent import factories as tf
@@ -37,52 +37,6 @@ ROLE_TARGETS = ({0: 3}, {0: 2, 1: 2}, {1: 3})
 # ---------------------------------------------------------------------------
 
 Vector = dict[Any, Fraction]
-
-
-class RowSpace:
-    """Reduced rows (Gaussian elimination over the rationals): pivot column → row."""
-
-    def __init__(self) -> None:
-        self.rows: dict[Any, Vector] = {}
-
-    def reduce(self, vector: Vector) -> Vector:
-        v = {k: Fraction(x) for k, x in vector.items() if x}
-        changed = True
-        while changed:
-            changed = False
-            for pivot, row in self.rows.items():
-                factor = v.get(pivot)
-                if factor:
-                    for k, x in row.items():
-                        value = v.get(k, Fraction(0)) - factor * x
-                        if value:
-                            v[k] = value
-                        else:
-                            v.pop(k, None)
-                    changed = True
-        return v
-
-    def add(self, vector: Vector) -> None:
-        v = self.reduce(vector)
-        if not v:
-            return
-        pivot = min(v, key=repr)
-        scale = v[pivot]
-        v = {k: x / scale for k, x in v.items()}
-        for other_pivot, row in self.rows.items():  # keep the rows fully reduced
-            factor = row.get(pivot)
-            if factor:
-                for k, x in v.items():
-                    value = row.get(k, Fraction(0)) - factor * x
-                    if value:
-                        row[k] = value
-                    else:
-                        row.pop(k, None)
-            self.rows[other_pivot] = row
-        self.rows[pivot] = v
-
-    def contains(self, vector: Vector) -> bool:
-        return not self.reduce(vector)
 
 
 def test_row_space_finds_the_measured_attack() -> None:
@@ -297,3 +251,59 @@ def test_protect_nothing_small_nothing_withheld(minimum: int) -> None:
     tree = Tree({1: None, 2: 1})
     sizes = {1: {("a",): 5, TOTAL: 5}, 2: {("a",): 6, TOTAL: 6}}
     assert protect(sizes, [Breakdown((("a",),))], tree, None, minimum) == set()
+
+
+def _role_rows(report: Any) -> tuple[dict[str, Any], Any]:
+    """Job-role rows (label → record) and the total row of a gaps report."""
+    frame = next(p for p in report.parts if p.key == "by_job_role").frame
+    records = {r["group"]: r for r in frame.to_dict("records")}
+    return records, records.pop(translate(TOTAL_LABEL))
+
+
+def test_measured_attack_on_ten_departments(db: Any) -> None:
+    """The attack of the issue, on demo-like data: ten departments, each with three job
+    roles of at least 5 people and one job role of a single person. The attacker takes a
+    department's gaps report and subtracts the shown job-role rows from the total row.
+    With primary suppression only, that gives the single person's gap in 10 of 10
+    departments; with the suppression of the report, in none."""
+    framework = tf.framework()
+    comp = tf.competence(tf.area(framework))
+    roles = [factories.job_role() for _ in range(4)]
+    for role in roles:
+        tf.target(role, comp, 4)
+    departments = [factories.department() for _ in range(10)]
+    single: dict[int, int] = {}  # department id → the single person's true gap
+    for d, dept in enumerate(departments):
+        for r, (role, count) in enumerate(zip(roles, (5, 6, 7, 1), strict=True)):
+            for i in range(count):
+                level = 1 + (d + r + i) % 4
+                tf.head_rating(factories.employee(dept, job_role_id=role.id), comp, level)
+                if count == 1:
+                    single[dept.id] = 4 - level
+    lone = roles[3].title
+
+    def recovered(minimum: int, primary_only: bool) -> int:
+        hits = 0
+        for dept in departments:
+            report = gaps_report(
+                ReportScope.whole_organisation(minimum), Filters(department_id=dept.id), TODAY
+            )
+            rows, total = _role_rows(report)
+            if primary_only:  # what was shown before: only the group below the minimum hidden
+                shown = [r for label, r in rows.items() if label != lone]
+                figures_total = total
+            else:
+                shown = [r for r in rows.values() if not r[WITHHELD]]
+                figures_total = None if total[WITHHELD] else total
+                if not rows[lone][WITHHELD]:
+                    hits += 1  # the lone person shown outright
+                    continue
+            if figures_total is None:
+                continue
+            rest = figures_total["total_gap"] - sum(r["total_gap"] for r in shown)
+            if rest == single[dept.id]:
+                hits += 1
+        return hits
+
+    assert recovered(1, primary_only=True) == 10  # before: the difference is the person
+    assert recovered(5, primary_only=False) == 0  # after: nothing to subtract from

@@ -176,7 +176,10 @@ def test_hr_page_shows_parts_charts_tables_and_downloads(client, login_as, fake)
     assert '<caption id="table-by_department-caption">Gaps by department' in text
     assert '<th scope="row">Amt für Digitales</th>' in text
     assert "12.5%" in text.replace("\xa0", "") or "12.5 %" in text  # English UI locale
-    assert "withheld: fewer than 5 people" in text
+    assert (
+        "Withheld: fewer than 5 people, or a figure from which such a group could be worked out"
+        in text
+    )
     assert "1 group withheld: fewer than 5 people" in text
     assert "style=" not in text.split("<main", 1)[1]  # CSP: no inline styles
     for fmt in ("csv", "xlsx", "pdf"):

@@ -92,7 +92,14 @@ def test_csv_is_german_excel_csv(english):
     assert data[0] == ["Amt für Digitales", "12", "12,5", "14", "1,17", ""]
     assert data[1] == ["Bürgeramt", "1234", "50,0", "2500", "2,25", ""]  # no thousands dot
     # withheld: the row stays, figures empty, the note says why
-    assert data[2] == ["Kämmerei", "3", "", "", "", "withheld: fewer than 5 people"]
+    assert data[2] == [
+        "Kämmerei",
+        "3",
+        "",
+        "",
+        "",
+        "Withheld: fewer than 5 people, or a figure from which such a group could be worked out",
+    ]
     # a text Excel would run as a formula is quoted; NA is empty
     assert data[3] == ["'=Formel", "7", "100,0", "9", "", ""]
     assert notes == ["1 group withheld: fewer than 5 people"]
@@ -211,7 +218,7 @@ def test_xlsx_part_sheet_is_formatted(english):
         None,
         None,
         None,
-        "withheld: fewer than 5 people",
+        "Withheld: fewer than 5 people, or a figure from which such a group could be worked out",
     ]
     formula = sheet["A5"]
     assert formula.value == "=Formel" and formula.data_type == "s"  # text, not a formula
@@ -280,7 +287,8 @@ def test_pdf_title_page_tables_and_page_numbers(english, tmp_path):
     assert "1.234" in text and "2.500" in text
     assert "12,5 %" in text and "100,0 %" in text
     assert "01.04.2025" in text
-    assert "Amt für Digitales" in text and "withheld: fewer than 5 people" in text
+    assert "Amt für Digitales" in text
+    assert "Withheld: fewer than 5 people," in text  # the rest of the note wraps in its cell
     assert "1 group withheld: fewer than 5 people" in text
     # the charts: axis titles and values
     assert "Share below target (%)" in text
