@@ -23,7 +23,8 @@ from academy.i18n import translate
 from reports.analytics.common import TOTAL_LABEL
 from reports.analytics.gaps import gaps_report
 from reports.analytics.report_model import WITHHELD, Filters, ReportScope
-from reports.analytics.suppression import TOTAL, Breakdown, RowSpace, Tree, protect
+from reports.analytics.rowspace import RowSpace
+from reports.analytics.suppression import TOTAL, Breakdown, Tree, protect
 from tests import factories
 from tests.reports.report_data import TODAY
 from tests.talent import factories as tf
