@@ -46,13 +46,6 @@ def field_or_flash(
     return flash_error(error)
 
 
-def get_or_404(model: type[Any], object_id: int) -> Any:
-    item = db.session.get(model, object_id)
-    if item is None:
-        abort(404)
-    return item
-
-
 def load_application(application_id: int) -> Application:
     """An application with its person (and department) and cohort (and programme)."""
     return db.session.scalars(

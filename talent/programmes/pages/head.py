@@ -35,7 +35,6 @@ from talent.programmes.forms.applications import (
     NominateForm,
 )
 from talent.programmes.models import Cohort, Endorsement, MemberState
-from talent.programmes.pages.context import get_or_404
 from talent.programmes.pages.employee import LABELS
 from talent.programmes.progress import member_progress
 
@@ -198,6 +197,6 @@ def find_nominee(user: User, form: NominateForm | NominateByNumberForm) -> Emplo
             ]
             return None
         return employee
-    employee = get_or_404(Employee, int(form.employee.data))
+    employee = db.get_or_404(Employee, int(form.employee.data))
     authorize("programmes.candidates", employee)
     return employee

@@ -41,7 +41,6 @@ from talent.programmes.pages.cohorts import (
     render_new,
     transition,
 )
-from talent.programmes.pages.context import get_or_404
 
 #: Service fields → fields of the criterion form.
 CRITERION_FIELDS = {"name": "criterion", "description": "criterion_description"}
@@ -50,7 +49,7 @@ CRITERION_FIELDS = {"name": "criterion", "description": "criterion_description"}
 @bp.route("/programme/<int:programme_id>/kohorten/neu", methods=["GET", "POST"])
 @requires("programmes.manage")
 def cohort_new(programme_id: int) -> Response | tuple[str, int]:
-    programme = get_or_404(Programme, programme_id)
+    programme = db.get_or_404(Programme, programme_id)
     form = new_cohort_form(programme)
     if request.method == "GET" or not form.validate_on_submit():
         return render_new(programme, form, 200 if request.method == "GET" else 422)
@@ -59,7 +58,7 @@ def cohort_new(programme_id: int) -> Response | tuple[str, int]:
     except DomainError as error:
         db.session.rollback()
         status = show_error(form, error)
-        return render_new(get_or_404(Programme, programme_id), form, status)
+        return render_new(db.get_or_404(Programme, programme_id), form, status)
     db.session.commit()
     flash(
         gettext(

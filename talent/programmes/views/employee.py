@@ -23,7 +23,7 @@ from talent.programmes.applications import accept_nomination, apply, decline_nom
 from talent.programmes.cohort_models import Application
 from talent.programmes.forms.applications import AcceptNominationForm, ApplyForm
 from talent.programmes.models import Cohort
-from talent.programmes.pages.context import field_or_flash, get_or_404, load_application
+from talent.programmes.pages.context import field_or_flash, load_application
 from talent.programmes.pages.employee import my_programme_page, refused_here, render_my_page
 
 add_nav(
@@ -47,7 +47,7 @@ def my_programmes() -> tuple[str, int]:
 @bp.post("/nachwuchsprogramme/<int:cohort_id>/bewerben")
 @requires("programmes.apply")
 def apply_to_cohort(cohort_id: int) -> Response | tuple[str, int]:
-    cohort = get_or_404(Cohort, cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id)
     form = ApplyForm(prefix=f"cohort-{cohort.id}")
     if not form.validate_on_submit():
         return render_my_page(422, apply_forms={cohort.id: form})

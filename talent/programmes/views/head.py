@@ -21,7 +21,7 @@ from talent.programmes.eligibility import open_cohorts
 from talent.programmes.endorsements import endorse
 from talent.programmes.forms.applications import EndorseForm
 from talent.programmes.models import Cohort, Endorsement
-from talent.programmes.pages.context import field_or_flash, get_or_404, load_application
+from talent.programmes.pages.context import field_or_flash, load_application
 from talent.programmes.pages.head import (
     back_to_candidates,
     find_nominee,
@@ -74,7 +74,7 @@ def nominate_candidate() -> Response | tuple[str, int]:
     employee = find_nominee(user, form)
     if employee is None:
         return render_candidates(422, nominate=form)
-    cohort = get_or_404(Cohort, int(form.cohort.data))
+    cohort = db.get_or_404(Cohort, int(form.cohort.data))
     try:
         nominate(user, cohort, employee, form.note.data or "", utcnow())
     except DomainError as error:

@@ -18,7 +18,7 @@ from talent.blueprint import bp
 from talent.programmes.forms.progress import SignOffForm, signoff_prefix
 from talent.programmes.milestones import sign_off
 from talent.programmes.models import MEMBER_STATE_LABELS, MILESTONE_KIND_LABELS, Milestone
-from talent.programmes.pages.context import field_or_flash, get_or_404, load_member
+from talent.programmes.pages.context import field_or_flash, load_member
 from talent.programmes.pages.members import (
     after_sign_off,
     progress_page,
@@ -47,7 +47,7 @@ def mentees() -> tuple[str, int]:
 def member_sign_off(member_id: int, milestone_id: int) -> Response | tuple[str, int]:
     member = load_member(member_id)
     authorize("programmes.mentor", member)
-    milestone = get_or_404(Milestone, milestone_id)
+    milestone = db.get_or_404(Milestone, milestone_id)
     back = "manage" if request.form.get("back") == "manage" else "mentees"
     prefix = signoff_prefix(member.id, milestone.id)
     form = SignOffForm(prefix=prefix)

@@ -30,7 +30,6 @@ from talent.programmes.curriculum import (
     update_milestone,
 )
 from talent.programmes.forms.programmes import MilestoneForm, ProgrammeCourseForm
-from talent.programmes.pages.context import get_or_404
 from talent.programmes.pages.curriculum import (
     after_change,
     bound_target_form,
@@ -236,7 +235,7 @@ def programme_target_set(programme_id: int) -> Response | tuple[str, int]:
 @requires("programmes.manage")
 def programme_target_remove(programme_id: int, competence_id: int) -> Response:
     programme = get_programme(programme_id)
-    competence = get_or_404(Competence, competence_id)
+    competence = db.get_or_404(Competence, competence_id)
     confirmed()
     had = any(t.competence_id == competence.id for t in programme.targets)
     set_programme_target(acting_user(), programme, competence, None, utcnow())
