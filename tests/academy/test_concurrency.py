@@ -31,6 +31,7 @@ from bench.concurrency import (
     run_scenario,
 )
 from courses.enrolment.models import Enrolment
+from tests.scratch_databases import drop_scratch_database
 
 CLIENTS = 8
 STEPS_PER_CLIENT = 8  # twice: log in, fail to log in, a logged page, enrol
@@ -52,8 +53,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield url.render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_scratch_database(admin, name)
         admin.dispose()
 
 

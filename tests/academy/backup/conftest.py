@@ -7,8 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-import time
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,12 +17,12 @@ from click.testing import Result
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.exc import ProgrammingError
 
 from academy import create_app
 from academy.config import normalise_database_url
 from academy.demo.runner import run_demo
 from academy.extensions import db
+from tests.scratch_databases import drop_scratch_database
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DEMO_EMPLOYEES = 150
@@ -93,22 +91,8 @@ class Databases:
         if self.server and self.names:
             admin = self._admin()
             for name in self.names:
-                _drop_scratch_database(admin, name)
+                drop_scratch_database(admin, name)
             admin.dispose()
-
-
-def _drop_scratch_database(admin: Any, name: str) -> None:
-    """Drop a scratch database of these tests. A backend of another role (an autovacuum
-    worker the server started on it) cannot be terminated by the test role: wait for it
-    briefly, and leave the database behind rather than fail a test over its clean-up."""
-    for attempt in range(10):
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            return
-        except ProgrammingError:
-            time.sleep(0.5 * (attempt + 1))
-    warnings.warn(f"scratch database {name} could not be dropped", stacklevel=2)
 
 
 @pytest.fixture(scope="module")

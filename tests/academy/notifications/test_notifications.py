@@ -31,6 +31,7 @@ from academy.notifications.notices import ALL, mark_read, notify, unread_count
 from academy.notifications.outbox import MAX_ATTEMPTS, backoff, retry, send_outbox, status_of
 from academy.scheduler import register_tick_step
 from tests import factories
+from tests.scratch_databases import drop_scratch_database
 
 # Messages from the catalogue (with German translations) used as test content.
 SUBJECT = "The message will be sent at the next run."
@@ -381,8 +382,7 @@ def private_database(app: Flask, tmp_path: Any) -> Iterator[None]:
         engines[None] = original
         engine.dispose()
         if admin_engine is not None:
-            with admin_engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_scratch_database(admin_engine, name)
             admin_engine.dispose()
 
 

@@ -35,6 +35,7 @@ from courses.sessions.models import CourseSession
 from tests import factories
 from tests.courses import factories as cf
 from tests.courses.support import NOW, upcoming
+from tests.scratch_databases import drop_scratch_database
 
 THREADS = 50
 
@@ -83,8 +84,7 @@ def own_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             db.engine.dispose()
         if name is not None:
             admin = _admin_engine(server)  # type: ignore[arg-type]
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_scratch_database(admin, name)
             admin.dispose()
 
 
