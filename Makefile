@@ -29,6 +29,9 @@ migrate: install
 	$(BIN)/flask academy init
 
 ## make run: install, migrate, load demo data into an empty database, serve on :5000
+## (the demo city's certificate place and signatory unless the environment sets them)
+run: export CERTIFICATE_PLACE ?= Musterstadt
+run: export CERTIFICATE_SIGNATORIES ?= [["Dr. Petra Lang", "Leitung Personalentwicklung"]]
 run: migrate
 	$(BIN)/flask academy demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000

@@ -81,6 +81,7 @@ DEFAULTS: dict[str, Any] = {
     "CERTIFICATE_ISSUER": "",
     "CERTIFICATE_LOGO": "",
     "CERTIFICATE_SIGNATORIES": [],
+    "CERTIFICATE_PLACE": "",
     "VERIFY_THROTTLE_MAX": 30,
     "VERIFY_THROTTLE_MINUTES": 10,
     # Imports (academy/imports/limits.py): checked before a file is parsed.

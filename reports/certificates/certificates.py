@@ -27,6 +27,7 @@ from academy.auth.policy import can
 from academy.clock import to_berlin
 from academy.errors import Conflict, PermissionDenied, ValidationFailed
 from academy.extensions import db
+from academy.frameworks.models import FrameworkLevel
 from academy.i18n import N_
 from academy.org.models import Employee
 from courses.catalogue.models import Course
@@ -144,17 +145,33 @@ def _for_enrolment(enrolment_id: int) -> Certificate | None:
 
 
 def competences_of(course: Course) -> list[dict[str, Any]]:
-    """The course's outcomes as plain data for the snapshot."""
+    """The course's outcomes as plain data for the snapshot, with the name of the level
+    reached in its framework's scale (one query for the level names)."""
     rows = sorted(course.outcomes, key=lambda o: (o.competence.code, o.competence_id))
-    return [
-        {
-            "code": o.competence.code,
-            "name_de": o.competence.name_de,
-            "name_en": o.competence.name_en,
-            "level": o.level,
-        }
-        for o in rows
-    ]
+    names = _level_names({o.competence.framework_id for o in rows})
+    out = []
+    for o in rows:
+        level = names.get((o.competence.framework_id, o.level))
+        out.append(
+            {
+                "code": o.competence.code,
+                "name_de": o.competence.name_de,
+                "name_en": o.competence.name_en,
+                "level": o.level,
+                "level_name_de": level.name_de if level is not None else None,
+                "level_name_en": level.name_en if level is not None else None,
+            }
+        )
+    return out
+
+
+def _level_names(framework_ids: set[int]) -> dict[tuple[int, int], FrameworkLevel]:
+    if not framework_ids:
+        return {}
+    levels = db.session.scalars(
+        select(FrameworkLevel).where(FrameworkLevel.framework_id.in_(framework_ids))
+    )
+    return {(lv.framework_id, lv.level): lv for lv in levels}
 
 
 def _audit(actor: User | None, action: str, cert: Certificate, now: datetime, **kw: Any) -> None:
@@ -178,7 +195,8 @@ def issue_for_enrolment(
     course = enrolment.course
     session = enrolment.session
     employee = enrolment.employee
-    completed_on = enrolment.completed_on
+    # The course ended on the session's last day, whatever day the results were entered.
+    completed_on = min(enrolment.completed_on, to_berlin(session.ends_at).date())
     cert = Certificate(
         kind="course",
         employee_id=employee.id,

@@ -8,20 +8,22 @@ Western European Latin) keeps the PDF small because nothing is embedded. Only wh
 text needs a character outside WinAnsi (e.g. Ł, ş, ğ in a name) the page switches to
 DejaVu Sans, which ReportLab embeds as a subset of the glyphs used.
 
-The QR code (segno) is drawn as vector rectangles, one per horizontal run of dark modules.
+The QR code is encoded by zxing-cpp (C++, a tenth of the time of a pure-Python encoder) and
+drawn as vector rectangles, one per horizontal run of dark modules.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-import segno
+import zxingcpp
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -29,6 +31,8 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from academy.clock import to_berlin
 
 if TYPE_CHECKING:
     from reports.certificates.models import Certificate
@@ -45,7 +49,6 @@ GREY = (0.40, 0.40, 0.40)
 MAX_COMPETENCES = 12
 MAX_DESCRIPTION_LINES = 5
 SIG_Y = 62 * mm
-QR_MASK = 2
 
 
 @dataclass(frozen=True)
@@ -55,14 +58,20 @@ class IssuerStyle:
 
     logo_path: str | None = None
     signatories: tuple[tuple[str, str], ...] = DEFAULT_SIGNATORIES
+    place: str = ""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> IssuerStyle:
-        """Read ``CERTIFICATE_LOGO`` (path, optional) and ``CERTIFICATE_SIGNATORIES``
-        (list of ``{"name", "title"}`` dicts, ``(name, title)`` pairs or plain titles)."""
+        """Read ``CERTIFICATE_LOGO`` (path, optional), ``CERTIFICATE_SIGNATORIES``
+        (list of ``{"name", "title"}`` dicts, ``(name, title)`` pairs or plain titles) and
+        ``CERTIFICATE_PLACE`` (the place printed before the issue date)."""
         logo = config.get("CERTIFICATE_LOGO") or None
         raw = config.get("CERTIFICATE_SIGNATORIES") or ()
-        return cls(logo_path=str(logo) if logo else None, signatories=_signatories(raw))
+        return cls(
+            logo_path=str(logo) if logo else None,
+            signatories=_signatories(raw),
+            place=str(config.get("CERTIFICATE_PLACE") or ""),
+        )
 
 
 def _signatories(raw: Iterable[Any]) -> tuple[tuple[str, str], ...]:
@@ -143,26 +152,22 @@ def _char_wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return [*lines, current] if current else lines
 
 
-def _draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> None:
-    """Draw a QR code for ``data`` with its lower left corner at (x, y), quiet zone included.
+_DARK_RUN = re.compile(rb"\x00+")
 
-    Fixed mask pattern (skips segno's scoring of all eight masks, most of its time; any
-    mask is valid for decoders). The modules are written as one path of ``re`` operators
-    in module units under a transform, one rectangle per horizontal run of dark modules."""
-    qr = segno.make(data, error="m", micro=False, mask=QR_MASK)
-    matrix = qr.matrix
-    n = len(matrix)
+
+def _draw_qr(c: Canvas, data: str, x: float, y: float, size: float) -> None:
+    """Draw a QR code (error correction M) for ``data`` with its lower left corner at
+    (x, y), quiet zone included. The modules are written as one path of ``re`` operators in
+    module units under a transform, one rectangle per horizontal run of dark modules."""
+    symbol = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    image = memoryview(symbol.to_image(scale=1, add_quiet_zones=False))
+    n = image.shape[0]
+    pixels = image.tobytes()  # one byte per module, 0 = dark
     module = size / (n + 8)  # 4 modules quiet zone each side
-    ops: list[str] = []
-    for r, row in enumerate(matrix):
-        start = -1
-        for col in range(n + 1):
-            dark = col < n and row[col] & 1
-            if dark and start < 0:
-                start = col
-            elif not dark and start >= 0:
-                ops.append(f"{start} {r} {col - start} 1 re")
-                start = -1
+    ops = []
+    for r in range(n):
+        row = pixels[r * n : (r + 1) * n]
+        ops.extend(f"{m.start()} {r} {m.end() - m.start()} 1 re" for m in _DARK_RUN.finditer(row))
     c.saveState()
     c.setFillColorRGB(0, 0, 0)
     # origin at the top left dark-module corner, y downwards, 1 unit = 1 module
@@ -187,16 +192,28 @@ def _lines(
 
 
 def _competence_rows(cert: Certificate) -> list[tuple[str, str, str]]:
+    """``(code, name, level)`` per competence; the level with its name in the framework's
+    scale where the snapshot has it (``3 – Mittelstufe, eigenständig``)."""
     rows = []
     for comp in cert.competences or []:
+        level = "" if comp.get("level") is None else str(comp.get("level"))
+        if level and comp.get("level_name_de"):
+            level = f"{level} – {comp['level_name_de']}"
         rows.append(
             (
                 str(comp.get("code") or ""),
                 str(comp.get("name_de") or comp.get("name_en") or ""),
-                "" if comp.get("level") is None else str(comp.get("level")),
+                level,
             )
         )
     return rows
+
+
+def issue_line(cert: Certificate, place: str) -> str:
+    """``Ludwigshafen am Rhein, 07.12.2026`` or ``Ausgestellt am 07.12.2026`` (the day of
+    issue in Berlin; a certificate not yet stored counts as issued on completion)."""
+    issued = to_berlin(cert.issued_at).date() if cert.issued_at is not None else cert.completed_on
+    return f"{place}, {german_date(issued)}" if place else f"Ausgestellt am {german_date(issued)}"
 
 
 def certificate_pdf(
@@ -214,7 +231,7 @@ def certificate_pdf(
     title = cert.title or ""
     texts = [cert.recipient_name or "", title, cert.description or "", cert.issuer_name or ""]
     texts += [t for row in comps for t in row]
-    texts += [t for pair in style.signatories for t in pair]
+    texts += [t for pair in style.signatories for t in pair] + [style.place]
     regular, bold = fonts_for(texts)
 
     buf = io.BytesIO()
@@ -285,7 +302,8 @@ def certificate_pdf(
         y -= 7 * mm
         col_code, col_level = MARGIN + 2 * mm, PAGE_W - MARGIN - 2 * mm
         col_name = MARGIN + 30 * mm
-        name_w = col_level - 20 * mm - col_name
+        level_w = max(pdfmetrics.stringWidth(row[2], regular, 9.5) for row in comps)
+        name_w = col_level - max(20 * mm, level_w + 6 * mm) - col_name
         c.setFont(bold, 9.5)
         c.drawString(col_code, y, "Code")
         c.drawString(col_name, y, "Kompetenz")
@@ -296,7 +314,7 @@ def certificate_pdf(
         c.setLineWidth(0.3)
         c.setStrokeColorRGB(0.75, 0.75, 0.75)
         c.setFont(regular, 9.5)
-        room = int((y - SIG_Y - 16 * mm) / (5.2 * mm))
+        room = int((y - SIG_Y - 24 * mm) / (5.2 * mm))
         shown = comps[: max(1, min(MAX_COMPETENCES, room - (1 if room < len(comps) else 0)))]
         for code, name, level in shown:
             y -= 5.2 * mm
@@ -309,8 +327,11 @@ def certificate_pdf(
             y -= 5.2 * mm
             c.drawString(col_name, y, f"… und {len(comps) - len(shown)} weitere")
 
-    # Signature lines.
+    # Place and date of issue, then the signature lines.
     sig_y = SIG_Y
+    c.setFillColorRGB(*DARK)
+    c.setFont(regular, 10)
+    c.drawString(MARGIN, sig_y + 14 * mm, issue_line(cert, style.place))
     sigs = style.signatories[:3]
     slot = TEXT_W / max(len(sigs), 1)
     c.setStrokeColorRGB(*DARK)
