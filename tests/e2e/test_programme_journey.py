@@ -446,7 +446,7 @@ def test_fast_track_programme_from_creation_to_certificate(
     course_row = employee.locator(f"#item-{member_id}-course-{item_id}")
     milestone_row = employee.locator(f"#item-{member_id}-milestone-{milestone_id}")
     assert t("Done") in course_row.locator("td").nth(2).inner_text()
-    assert t("Open") in milestone_row.locator("td").nth(2).inner_text()
+    assert t("Outstanding") in milestone_row.locator("td").nth(2).inner_text()
     assert s.trainer_name in employee.locator("#mentor").inner_text()
     assert_no_scores(employee, app)
 

@@ -27,6 +27,16 @@ from reports.exports.csv import csv_bytes
 from reports.exports.download import attachment, spooled
 from reports.policy import ACCESS_REPORT
 
+#: German file names of the reports' downloads (``kompetenzluecken-2026-12-07.xlsx``).
+FILE_STEMS = {
+    "gaps": "kompetenzluecken",
+    "participation": "teilnahme",
+    "demand": "nachfrage",
+    "trends": "entwicklung",
+    "cohorts": "kohorten",
+    "matrix": "kompetenzmatrix",
+}
+
 
 @bp.get("/bericht/<key>.<any(csv, xlsx, pdf):fmt>", endpoint="export")
 @requires("reports.view")
@@ -36,7 +46,7 @@ def export(key: str, fmt: str) -> Response:
     if report is None:  # invalid filters: the page shows the messages
         target = url_for("reports.report", key=key, **request.args.to_dict())
         return redirect(target, code=303)  # type: ignore[return-value]
-    filename = f"{key}-{today(now).isoformat()}.{fmt}"
+    filename = f"{FILE_STEMS.get(key, 'bericht')}-{today(now).isoformat()}.{fmt}"
     details = {"key": key, "format": fmt, "filters": filters_dict(report.filters)}
     record(user, "report.exported", "report", key, details=details, now=now)
     people = exported_people(report, fmt)

@@ -29,6 +29,7 @@ from academy.extensions import db
 from academy.web.navigation import nav_for
 from reports.analytics import catalogue, pages
 from reports.analytics.report_model import Filters, Report, ReportScope
+from reports.analytics.views.export import FILE_STEMS
 from tests import factories
 from tests.reports import report_samples as samples
 from tests.reports.report_data import build_known_data
@@ -343,7 +344,7 @@ def test_csv_export_is_streamed_with_its_file_name(client, login_as, fake):
     assert response.is_streamed
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="gaps-{_today()}.csv"'
+        f'attachment; filename="kompetenzluecken-{_today()}.csv"'
     )
     assert response.headers["Cache-Control"] == "no-store"
     data = response.get_data()
@@ -359,7 +360,7 @@ def test_xlsx_export(client, login_as, fake):
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="gaps-{_today()}.xlsx"'
+        f'attachment; filename="kompetenzluecken-{_today()}.xlsx"'
     )
     data = response.get_data()
     assert int(response.headers["Content-Length"]) == len(data)
@@ -378,7 +379,7 @@ def test_pdf_export(client, login_as, fake, tmp_path):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="gaps-{_today()}.pdf"'
+        f'attachment; filename="kompetenzluecken-{_today()}.pdf"'
     )
     data = response.get_data()
     assert data.startswith(b"%PDF-") and int(response.headers["Content-Length"]) == len(data)
@@ -449,7 +450,8 @@ def test_every_real_report_opens_and_exports_for_hr(client, login_as, known, key
         response = client.get(f"/berichte/bericht/{key}.{fmt}?{PERIOD}")
         assert response.status_code == 200, (key, fmt)
         assert response.get_data()
-        assert f'filename="{key}-{_today()}.{fmt}"' in response.headers["Content-Disposition"]
+        stem = FILE_STEMS[key]  # German file names, one per report
+        assert f'filename="{stem}-{_today()}.{fmt}"' in response.headers["Content-Disposition"]
     logged = {r.subject_id for r in access_rows()}
     if definition.individual:
         assert {e.id for e in known.all("a_meets")} <= logged
