@@ -39,16 +39,27 @@ def competence_from(value: Any) -> Competence | None:
 
 
 def level_ranges() -> tuple[list[dict[str, Any]], int]:
-    """Each active framework's level range (for help texts) and the highest level."""
+    """Each active framework's level range and its named levels (for help texts and the
+    "what the levels mean" disclosure next to every level field), and the highest level."""
     lang = language()
+    summaries = [s for s in active_framework_summaries() if s.level_min is not None]
+    named = level_names(s.framework.id for s in summaries)
     ranges = [
         {
             "name": getattr(s.framework, f"name_{lang}", None) or s.framework.name_de,
             "low": s.level_min,
             "high": s.level_max,
+            "levels": [
+                {
+                    "level": lv.level,
+                    "name": getattr(lv, f"name_{lang}", None) or lv.name_de,
+                    "description": getattr(lv, f"description_{lang}", None) or lv.description_de,
+                }
+                for (framework_id, _level), lv in sorted(named.items())
+                if framework_id == s.framework.id
+            ],
         }
-        for s in active_framework_summaries()
-        if s.level_min is not None
+        for s in summaries
     ]
     return ranges, max((r["high"] for r in ranges), default=1)
 

@@ -364,3 +364,17 @@ def test_certificate_list_is_paginated(client, login_as, app):
     second = client.get("/talente/nachweise?page=2").get_data(as_text=True)
     listing = second[second.index('id="recent-evidence"') :]
     assert listing.count("Zertifikat Scrum Master") == 1
+
+
+def test_level_fields_explain_what_each_level_means(client, login_as):
+    fw = scale(levels=2)
+    level = db.session.scalar(select(FrameworkLevel).where(FrameworkLevel.framework_id == fw.id))
+    level.description_en = "Simple tasks, with guidance."
+    db.session.flush()
+    login_as(Role.EMPLOYEE)
+    html = client.get("/talente/meine-kompetenzen").get_data(as_text=True)
+    scale_html = html[html.index('class="level-scale') :]
+    assert "What do the levels mean?" in scale_html
+    assert f"{fw.name_en}</h3>" in scale_html
+    assert "1 – Level 1</dt>" in scale_html and "Simple tasks, with guidance.</dd>" in scale_html
+    assert "2 – Level 2</dt>" in scale_html
