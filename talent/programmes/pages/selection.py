@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import abort, render_template
+from flask import abort, render_template, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -35,6 +35,7 @@ from talent.programmes.models import (
 )
 from talent.programmes.pages.cohorts import cohort_buttons
 from talent.programmes.progress import cohort_progress
+from talent.programmes.scoring_queue import scoring_queue
 from talent.programmes.selection import RankedApplication, may_score, ranking
 
 #: Applications per page of the ranking.
@@ -178,8 +179,18 @@ def render_score(application: Application, form: ScoreForm, status: int = 200) -
         scores=scores_of(application),
         editable=may_score(application),
         labels=LABELS,
+        queue=scoring_queue(application),
     )
     purpose = access_purpose("selection.score", cohort=cohort.name)
     record_accesses(user, [application.employee_id], ACCESS, purpose, now=now)
     db.session.commit()
     return html, status
+
+
+def after_scoring_url(application: Application, wants_next: bool) -> str:
+    """Where "Save" leads: the next application that still lacks a score when HR asked
+    for it and there is one, else the cohort's dashboard."""
+    queue = scoring_queue(application) if wants_next else None
+    if queue is not None and queue.next_id is not None:
+        return url_for("talent.selection_score", application_id=queue.next_id)
+    return url_for("talent.cohort_dashboard", cohort_id=application.cohort_id)

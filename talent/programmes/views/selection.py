@@ -19,6 +19,7 @@ from talent.programmes.council import propose, send_decisions
 from talent.programmes.forms.selection import ProposalForm, score_form
 from talent.programmes.pages.context import cohort_with_programme, field_or_flash
 from talent.programmes.pages.selection import (
+    after_scoring_url,
     get_application,
     render_dashboard,
     render_score,
@@ -110,4 +111,4 @@ def selection_score(application_id: int) -> Response | tuple[str, int]:
     name = application.employee.full_name
     db.session.commit()
     flash(gettext("The scores of %(name)s have been saved.", name=name), "success")
-    return redirect(url_for("talent.cohort_dashboard", cohort_id=application.cohort_id))
+    return redirect(after_scoring_url(application, wants_next=bool(request.form.get("next"))))
