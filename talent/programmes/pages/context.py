@@ -23,6 +23,7 @@ from talent.programmes.models import (
     MILESTONE_KIND_LABELS,
     Cohort,
 )
+from talent.programmes.window import window_note
 
 
 def today() -> date:
@@ -30,8 +31,14 @@ def today() -> date:
 
 
 def labels() -> dict[str, Any]:
-    """Label tables the fast-track templates translate with ``_()``."""
-    return {"status_labels": COHORT_STATUS_LABELS, "kind_labels": MILESTONE_KIND_LABELS}
+    """Label tables the fast-track templates translate with ``_()``, and the note on an
+    open cohort whose application window is not running today."""
+    day = today()
+    return {
+        "status_labels": COHORT_STATUS_LABELS,
+        "kind_labels": MILESTONE_KIND_LABELS,
+        "window_note": lambda cohort: window_note(cohort, day),
+    }
 
 
 def field_or_flash(

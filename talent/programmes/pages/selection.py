@@ -37,6 +37,7 @@ from talent.programmes.pages.cohorts import cohort_buttons
 from talent.programmes.progress import cohort_progress
 from talent.programmes.scoring_queue import scoring_queue
 from talent.programmes.selection import RankedApplication, may_score, ranking
+from talent.programmes.window import window_note
 
 #: Applications per page of the ranking.
 PER_PAGE = 50
@@ -125,6 +126,7 @@ def render_dashboard(
         progress=progress,
         labels=LABELS,
         buttons=cohort_buttons(cohort),
+        window=window_note(cohort, to_berlin(now).date()),
     )
     record_accesses(
         user, shown, ACCESS, access_purpose("selection.dashboard", cohort=cohort.name), now=now
