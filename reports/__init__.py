@@ -18,7 +18,11 @@ def init_app(app: Flask) -> None:
     from reports.certificates import models  # noqa: F401 - tables for Alembic
     from reports.certificates.certificates import on_course_completed
     from reports.certificates.demo import step  # noqa: F401 - the certificates demo step
-    from reports.certificates.hooks import programme_certificate_link, session_zip_link
+    from reports.certificates.hooks import (
+        history_certificate_link,
+        programme_certificate_link,
+        session_zip_link,
+    )
     from reports.certificates.personal_data import register_sections
     from reports.certificates.programmes import on_programme_graduated
     from reports.certificates.reminders import register_tick_steps
@@ -37,6 +41,7 @@ def init_app(app: Flask) -> None:
     register_sections()  # certificates in the Art. 15 export
     add_template_hook("session-roster-actions", session_zip_link)
     add_template_hook("programme-member-certificate", programme_certificate_link)
+    add_template_hook("learning-history-details", history_certificate_link)
     from reports.certificates.retention import register_retention_rules
 
     register_retention_rules()  # retention: names on certificates of leavers

@@ -53,6 +53,7 @@ SAME_IN_BOTH = {
     "OpenAPI",
     "Scopes",
     "Token",
+    "Tokens (%(n)s)",
     "Budget",
     "Feedback",
     "Trainer/in",
@@ -62,6 +63,7 @@ SAME_IN_BOTH = {
     "Likert",
     "Logo",
     "Link",
+    "Open Badge",
 }
 
 #: English words that never belong in a German sentence (checked as whole words).

@@ -1,12 +1,13 @@
 """What the certificates feature adds to lower packages' pages (declared hooks): the ZIP
-download of a session's certificates on the course roster, and the link to a graduate's
-programme certificate on the fast-track pages."""
+download of a session's certificates on the course roster, the link to a graduate's
+programme certificate on the fast-track pages, and the certificate of each completed
+course in the learning history."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, url_for
+from flask import g, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -44,6 +45,33 @@ def programme_certificate_link(member: Any, own: bool = False, **_: Any) -> str:
     return render_template(
         "reports/certificates/_programme_link.html",
         own=own,
+        pdf=url_for("reports.certificate_pdf", cert_id=cert.id),
+        detail=url_for("reports.certificate", cert_id=cert.id),
+    )
+
+
+def history_certificate_link(enrolment: Any, **_: Any) -> str:
+    """The certificate of a completed enrolment in the learning history (PDF, details and
+    Open Badge), or "". The person's certificates are read once per request."""
+    if getattr(enrolment, "state", None) != "completed":
+        return ""
+    cache = g.setdefault("history_certificates", {})
+    if enrolment.employee_id not in cache:
+        cache[enrolment.employee_id] = {
+            cert.enrolment_id: cert
+            for cert in db.session.scalars(
+                select(Certificate).where(
+                    Certificate.employee_id == enrolment.employee_id,
+                    Certificate.enrolment_id.is_not(None),
+                )
+            )
+        }
+    cert = cache[enrolment.employee_id].get(enrolment.id)
+    if cert is None or not can(current_user, "certificates.view", cert):
+        return ""
+    return render_template(
+        "reports/certificates/_history_link.html",
+        cert=cert,
         pdf=url_for("reports.certificate_pdf", cert_id=cert.id),
         detail=url_for("reports.certificate", cert_id=cert.id),
     )

@@ -13,6 +13,7 @@ from academy.auth.policy import authorize, can
 from academy.clock import to_berlin, utcnow
 from academy.extensions import db
 from academy.web.kit import language
+from academy.web.urls import public_url
 from reports.certificates.forms import RevokeForm
 from reports.certificates.models import Certificate
 from reports.certificates.queries import certificate_history
@@ -39,4 +40,5 @@ def detail_page(cert: Certificate, user: User, form: RevokeForm) -> dict[str, An
         "may_reissue": may_change,
         "may_revoke": may_change,
         "lang": language(),
+        "badge_url": public_url("reports.assertion", code=cert.code) if status == "valid" else None,
     }

@@ -29,6 +29,24 @@
       }
     }
   }, true);
+  // Copy a field's text: <button data-copy="#field-id" data-copied="Kopiert">.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var field = document.querySelector(button.getAttribute("data-copy"));
+      if (!field) { return; }
+      field.select();
+      var done = function () {
+        var label = button.textContent;
+        button.textContent = button.getAttribute("data-copied") || label;
+        window.setTimeout(function () { button.textContent = label; }, 2000);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () {});
+      } else if (document.execCommand("copy")) {
+        done();
+      }
+    });
+  });
   // Auto-submit select filters marked with data-autosubmit.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.requestSubmit(); });
