@@ -67,24 +67,25 @@ NO_ENTRY_DATE = (
         "The date of entry of %(name)s is not on record, so the years of service cannot be counted."
     ),
 )
+# The count stands after a colon ("mindestens 1"), so no plural form is needed.
 TOO_FEW_YEARS = (
     N_(
-        "At least %(years)s years of service are required by the close of applications; "
+        "Years of service by the close of applications: at least %(years)s are required; "
         "you will have %(have)s."
     ),
     N_(
-        "At least %(years)s years of service are required by the close of applications; "
+        "Years of service by the close of applications: at least %(years)s are required; "
         "%(name)s will have %(have)s."
     ),
 )
 TOO_MANY_YEARS = (
     N_(
-        "This cohort is meant for people with at most %(years)s years of service by the "
-        "close of applications; you will have %(have)s."
+        "Years of service by the close of applications: this cohort is meant for people "
+        "with at most %(years)s; you will have %(have)s."
     ),
     N_(
-        "This cohort is meant for people with at most %(years)s years of service by the "
-        "close of applications; %(name)s will have %(have)s."
+        "Years of service by the close of applications: this cohort is meant for people "
+        "with at most %(years)s; %(name)s will have %(have)s."
     ),
 )
 NO_PAY_GROUP = (
