@@ -57,17 +57,28 @@ def create_account(
 
 
 def set_roles(actor: User | None, user: User, roles: Iterable[Role], *, audit: bool = True) -> None:
+    """Set the account's local roles; roles from directory groups stay (they are the
+    directory's: ``academy.auth.signon.provisioning``), so the person keeps the union."""
     wanted = {Role(r) for r in roles} & set(ASSIGNABLE_ROLES)
-    current = user.assigned_roles
+    current = user.local_roles
     if actor is not None and actor.id == user.id and Role.ADMIN in current - wanted:
         raise ValidationFailed(N_("You cannot remove your own administrator role."), field="roles")
-    for assignment in list(user.role_assignments):
-        if Role(assignment.role) not in wanted:
+    by_role = {Role(a.role): a for a in user.role_assignments}
+    for role, assignment in by_role.items():
+        if role in wanted or not assignment.local:
+            continue
+        if assignment.directory:
+            assignment.local = False
+        else:
             user.role_assignments.remove(assignment)
     for role in sorted(wanted - current):
-        user.role_assignments.append(
-            RoleAssignment(role=role.value, granted_by_id=actor.id if actor else None)
-        )
+        granted_by = actor.id if actor else None
+        if role in by_role:
+            by_role[role].local, by_role[role].granted_by_id = True, granted_by
+        else:
+            user.role_assignments.append(
+                RoleAssignment(role=role.value, granted_by_id=granted_by, local=True)
+            )
     db.session.flush()
     if audit and wanted != current:
         record(

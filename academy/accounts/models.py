@@ -7,7 +7,16 @@ from datetime import datetime
 from typing import ClassVar
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.clock import UTCDateTime, utcnow
@@ -44,6 +53,9 @@ ASSIGNABLE_ROLES = (Role.HR, Role.TRAINER, Role.COUNCIL, Role.ADMIN)
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (
+        Index("uq_users_identity", "identity_provider", "external_subject", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -54,6 +66,10 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The directory identity the account is linked to (``academy.auth.signon``): the
+    #: provider (``oidc:<issuer>`` or ``ldap``) and the person's stable id there.
+    identity_provider: Mapped[str | None] = mapped_column(String(255))
+    external_subject: Mapped[str | None] = mapped_column(String(255))
 
     employee: Mapped[Employee | None] = relationship()
     role_assignments: Mapped[list[RoleAssignment]] = relationship(
@@ -75,13 +91,28 @@ class User(UserMixin, db.Model):
 
     @property
     def assigned_roles(self) -> set[Role]:
+        """Every role held by assignment: local ones and those from directory groups."""
         return {Role(a.role) for a in self.role_assignments}
+
+    @property
+    def local_roles(self) -> set[Role]:
+        """Roles an administrator assigned here."""
+        return {Role(a.role) for a in self.role_assignments if a.local}
+
+    @property
+    def directory_roles(self) -> set[Role]:
+        """Roles from the person's directory groups (``ROLE_GROUPS``), as of the last sign-in."""
+        return {Role(a.role) for a in self.role_assignments if a.directory}
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
 
 
 class RoleAssignment(db.Model):
+    """One role of an account. It is held while an administrator assigned it (``local``)
+    or the person's directory groups grant it (``directory``, synchronised at every
+    sign-in): the union of both sources, so the stronger grant wins. One row per role."""
+
     __tablename__ = "role_assignments"
 
     user_id: Mapped[int] = mapped_column(
@@ -90,6 +121,8 @@ class RoleAssignment(db.Model):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    local: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    directory: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     user: Mapped[User] = relationship(back_populates="role_assignments", foreign_keys=[user_id])
 
@@ -107,6 +140,8 @@ class UserSession(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(300))
+    #: The OpenID Connect ID token of a sign-on session: the hint for the provider's logout.
+    id_token: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship()
 

@@ -111,7 +111,7 @@ def _edit_form(user: User) -> AccountEditForm:
         data={
             "display_name": user.display_name,
             "personnel_no": user.employee.personnel_no if user.employee else "",
-            "roles": sorted(r.value for r in user.assigned_roles),
+            "roles": sorted(r.value for r in user.local_roles),
             "active": user.active,
         },
     )

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from academy.auth import views
+    from academy.auth import signon, views
 
     app.register_blueprint(views.bp)
+    signon.init_app(app)

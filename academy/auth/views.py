@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -30,12 +31,16 @@ from academy.auth.sessions import (
     end_session,
     start_session,
 )
+from academy.auth.signon.forms import login_options
+from academy.auth.signon.oidc import provider_logout_url, session_id_token
+from academy.auth.signon.settings import local_login_enabled
 from academy.clock import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.i18n import translate
+from academy.web.errors import render_error
 from academy.web.kit import acting_user, show_error
-from academy.web.urls import safe_next
+from academy.web.urls import public_url, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -48,6 +53,8 @@ def login() -> Response | tuple[str, int, dict[str, str]]:
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
+    elif not local_login_enabled():  # LOCAL_LOGIN=0: only the work account signs in
+        return render_error(403, gettext("Logging in with a password is switched off here."))
     status, headers = (422 if request.method == "POST" else 200), {}
     if form.validate_on_submit():
         error = _attempt(form)
@@ -57,7 +64,8 @@ def login() -> Response | tuple[str, int, dict[str, str]]:
         status = error.status_code
         if isinstance(error, LoginThrottled):
             headers["Retry-After"] = str(error.retry_after)
-    return render_template("academy/login.html", form=form), status, headers
+    options = login_options(next_path=safe_next(form.next.data) or "")
+    return render_template("academy/login.html", form=form, **options), status, headers
 
 
 def _attempt(form: LoginForm) -> LoginFailed | LoginThrottled | None:
@@ -98,18 +106,26 @@ def _sign_in(user: User, *, now: datetime, remote_addr: str) -> None:
 @bp.post("/abmelden")
 @requires("account.self")
 def logout() -> Response:
-    end_session(getattr(current_user, "session_token", None), acting_user())
+    """Ends the login session; signed in through OpenID Connect, then the provider's
+    session too where it offers that (the provider sends the browser back to the login)."""
+    token = getattr(current_user, "session_token", None)
+    id_token = session_id_token(token)
+    end_session(token, acting_user())
     db.session.commit()
     logout_user()
     session.clear()
     flash(gettext("You have been logged out."), "info")
-    return redirect(url_for("auth.login"))
+    provider = provider_logout_url(id_token, public_url("auth.login"))
+    return redirect(provider or url_for("auth.login"))
 
 
 @bp.route("/konto", methods=["GET", "POST"])
 @requires("account.self")
 def account() -> str | Response | tuple[str, int]:
     form = PasswordChangeForm()
+    own_password = local_login_enabled() and acting_user().password_hash is not None
+    if request.method == "POST" and not own_password:
+        abort(403)
     if form.validate_on_submit():
         user = acting_user()
         try:
@@ -123,4 +139,6 @@ def account() -> str | Response | tuple[str, int]:
             flash(gettext("Your password has been changed. Please log in again."), "success")
             return redirect(url_for("auth.login"))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("academy/account.html", form=form, roles=current_roles()), status
+    return render_template(
+        "academy/account.html", form=form, roles=current_roles(), own_password=own_password
+    ), status

@@ -36,12 +36,14 @@ from sqlalchemy import insert, select, text, update
 
 from academy.accounts.models import User
 from academy.audit.log import record
+from academy.auth.signon.provisioning import close_accounts_of
 from academy.clock import to_berlin
 from academy.errors import ValidationFailed
 from academy.extensions import db
 from academy.i18n import N_
 from academy.imports.limits import ImportLimits
 from academy.org.models import Department, Employee, JobRole
+from academy.org.names import name_key
 from academy.org.staff_import.checks import StaffFile, parse_staff_file
 from academy.org.staff_import.plan import (
     CHANGES_SHOWN,
@@ -142,6 +144,9 @@ def apply_staff_import(
     ids = [emp_id for emp_id, _ in deactivated]
     _write_employees(plan, role_ids, dept_ids, ids, today=today, now=now)
     _set_heads(plan)
+    # People who left lose their accounts' login sessions at once (and cannot sign in).
+    left = ids + [e["id"] for e in plan.changed_employees if not e["active"]]
+    close_accounts_of(actor, left, now=now)
     result = ImportResult(
         new=preview.new,
         changed=preview.changed,
@@ -196,6 +201,8 @@ def _write_employees(
         if isinstance(out.get("job_role_id"), tuple):  # ("new", key)
             out["job_role_id"] = role_ids[out["job_role_id"][1]]
         out["updated_at"] = now
+        if "last_name" in out or "first_name" in out:  # German name order (org.names)
+            out["name_key"] = name_key(out.get("last_name"), out.get("first_name"))
         return out
 
     if plan.new_employees:
