@@ -10,7 +10,7 @@ root=$PWD
 work=${1:-$(mktemp -d)}
 python=${PYTHON:-python3}
 mkdir -p "$work/src"
-for name in academy courses talent reports pyproject.toml setup.py README.md babel.cfg; do
+for name in academy courses talent reports api pyproject.toml setup.py README.md babel.cfg; do
   cp -r "$name" "$work/src/"
 done
 find "$work/src" \( -name '*.mo' -o -name '__pycache__' -o -name '*.egg-info' \) -prune -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""Who calls the API: a service token or an OIDC client's bearer token (JWT)."""

@@ -1,0 +1,1 @@
+"""Service tokens: made and revoked by administrators, used by other systems."""
