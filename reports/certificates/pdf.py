@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -390,17 +390,3 @@ def _save_binary(c: Canvas) -> None:
         c.save()
     finally:
         rl_config.useA85 = previous
-
-
-def bare_pdf(lines: Sequence[str]) -> bytes:
-    """Baseline for the benchmark: one A4 page with the given lines in Helvetica."""
-    buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, pageCompression=1)
-    c.setFont("Helvetica", 11)
-    y = PAGE_H - MARGIN
-    for line in lines:
-        c.drawString(MARGIN, y, line)
-        y -= 14
-    c.showPage()
-    c.save()
-    return buf.getvalue()
