@@ -1,34 +1,52 @@
-"""Notifications: a message in the person's in-app list and, when they have an e-mail
-address, a copy in the outbox that ``flask academy tick`` sends (never sent directly).
+"""Notifications: a message in the person's in-app list and, when they can be reached
+by e-mail, a copy in the outbox that ``flask academy tick`` sends (never sent directly).
+
+A notice is addressed to a person (an ``Employee``), whether or not they have an
+account, or to an account (a ``User``); ``academy.notifications.recipients`` says where
+it goes: the in-app notice waits for the person's first sign-in, the e-mail goes to the
+address in the personnel record.
 
 Subjects and bodies are English source strings marked with ``N_`` and %(name)s
-parameters; they are rendered in the recipient's language (their ``locale`` or German)
-when the notification is created, so the stored text is what the person reads.
+parameters; they are rendered in the recipient's language (their account's ``locale``,
+else German) when the notification is created, so the stored text is what the person
+reads. Attachments (a calendar invitation) are made in that language too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from flask import current_app, g, has_request_context
+from flask import g, has_request_context
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 
 from academy.accounts.models import User
 from academy.extensions import db
 from academy.i18n import N_, fmt_date, fmt_datetime, translate
-from academy.notifications.models import Notification, OutboxMessage
+from academy.notifications.models import Notification, OutboxAttachment, OutboxMessage
+from academy.notifications.recipients import (
+    Addressee,
+    Recipient,
+    recipient_of,
+    recipients_for,
+)
 from academy.scheduler import register_tick_step
 from academy.web.urls import public_path_url
 
 __all__ = [
     "ALL",
+    "Attachment",
+    "Recipient",
     "absolute_url",
     "mark_read",
     "notify",
+    "owned_by",
     "recipient_locale",
+    "recipient_of",
+    "recipients_for",
     "register_tick_step",
     "remember_unread_count",
     "unread_count",
@@ -47,12 +65,21 @@ SUBJECT_MAX = 300
 LINK_MAX = 500
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file for the e-mail copy: ``render(address)`` makes its content for the
+    recipient's address, called in the recipient's language (a calendar invitation names
+    its attendee). ``content_type`` may carry parameters (``text/calendar;
+    method=REQUEST``)."""
+
+    filename: str
+    content_type: str
+    render: Callable[[str], bytes]
+
+
 def recipient_locale(user: User) -> str:
     """The language a person reads their notifications in (their choice, else German)."""
-    languages = current_app.config["LANGUAGES"]
-    if user.locale in languages:
-        return user.locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return Recipient(user.employee_id, user.id, None, user.locale).language
 
 
 def absolute_url(link: str) -> str:
@@ -84,13 +111,8 @@ def _email_text(body: str, link: str | None) -> str:
     return "\n\n".join(parts) + "\n\n-- \n" + translate(EMAIL_FOOTER) + "\n"
 
 
-def _may_email(user: User) -> bool:
-    address = (user.email or "").strip()
-    return bool(user.active and "@" in address)
-
-
 def notify(
-    user: User,
+    to: Addressee,
     kind: str,
     subject: str,
     body: str,
@@ -99,22 +121,30 @@ def notify(
     link: str | None,
     now: datetime,
     email: bool = True,
+    attachments: Sequence[Attachment] = (),
 ) -> Notification:
-    """Store a notification for ``user`` in their language and queue the e-mail copy.
+    """Store a notification for ``to`` (a person, an account, or a ``Recipient`` from
+    ``recipients_for``) in their language and queue the e-mail copy.
 
     ``subject``/``body`` are ``N_`` source strings; ``params`` fill their %(name)s
     placeholders: dates and datetimes are formatted for the recipient (Berlin time),
     lazy strings are translated into their language, other values are used as they are.
-    ``link`` is a path on this site. No e-mail is queued when ``email`` is False, the
-    account has no e-mail address or is deactivated. Flushes only.
+    ``link`` is a path on this site. No e-mail is queued when ``email`` is False or the
+    recipient cannot be reached (see ``academy.notifications.recipients``). Flushes only.
     """
-    with force_locale(recipient_locale(user)):
+    recipient = recipient_of(to)
+    address = recipient.address if email else None
+    files: list[tuple[str, str, bytes]] = []
+    with force_locale(recipient.language):
         values = {key: _param(value) for key, value in params.items()}
         rendered_subject = _one_line(translate(subject, **values), SUBJECT_MAX)
         rendered_body = translate(body, **values)
-        mail_body = _email_text(rendered_body, link) if email and _may_email(user) else None
+        if address is not None:
+            mail_body = _email_text(rendered_body, link)
+            files = [(a.filename, a.content_type, a.render(address)) for a in attachments]
     notification = Notification(
-        user_id=user.id,
+        employee_id=recipient.employee_id,
+        user_id=recipient.user_id,
         kind=kind[:40],
         subject=rendered_subject,
         body=rendered_body,
@@ -123,29 +153,45 @@ def notify(
     )
     db.session.add(notification)
     db.session.flush()
-    _forget_unread_count(user.id)
-    if mail_body is not None:
-        db.session.add(
-            OutboxMessage(
-                to_address=user.email.strip(),
-                subject=rendered_subject,
-                body=mail_body,
-                created_at=now,
-                send_after=now,
-                attempts=0,
-                notification_id=notification.id,
-            )
+    _forget_unread_count(recipient.user_id)
+    if address is not None:
+        message = OutboxMessage(
+            to_address=address,
+            subject=rendered_subject,
+            body=mail_body,
+            created_at=now,
+            send_after=now,
+            attempts=0,
+            notification_id=notification.id,
         )
+        db.session.add(message)
         db.session.flush()
+        for filename, content_type, content in files:
+            db.session.add(
+                OutboxAttachment(
+                    outbox_id=message.id,
+                    filename=filename,
+                    content_type=content_type,
+                    content=content,
+                )
+            )
+        if files:
+            db.session.flush()
     return notification
+
+
+def owned_by(user: User) -> ColumnElement[bool]:
+    """The notices an account sees: those addressed to it and those of its person (also
+    the ones written before the account existed)."""
+    if user.employee_id is None:
+        return Notification.user_id == user.id
+    return or_(Notification.user_id == user.id, Notification.employee_id == user.employee_id)
 
 
 def mark_read(user: User, ids: Collection[int] | Literal["all"], now: datetime) -> int:
     """Mark the user's own unread notifications (the given ids, or ``ALL``) as read;
     ids of other people's notifications are ignored. Returns how many changed."""
-    stmt = update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)
-    )
+    stmt = update(Notification).where(owned_by(user), Notification.read_at.is_(None))
     if ids != ALL:
         wanted = [int(i) for i in ids]
         if not wanted:
@@ -167,8 +213,8 @@ def remember_unread_count(user_id: int, count: int) -> None:
         g.setdefault(_UNREAD_KEY, {})[user_id] = count
 
 
-def _forget_unread_count(user_id: int) -> None:
-    if has_request_context():
+def _forget_unread_count(user_id: int | None) -> None:
+    if has_request_context() and user_id is not None:
         g.get(_UNREAD_KEY, {}).pop(user_id, None)
 
 
@@ -183,7 +229,7 @@ def unread_count(user: User) -> int:
         db.session.scalar(
             select(func.count())
             .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .where(owned_by(user), Notification.read_at.is_(None))
         )
         or 0
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -30,7 +31,7 @@ from academy.clock import to_berlin
 from academy.errors import Conflict
 from academy.extensions import db
 from academy.i18n import N_
-from academy.notifications.models import OutboxMessage
+from academy.notifications.models import OutboxAttachment, OutboxMessage
 from academy.scheduler import register_tick_step
 
 MAX_ATTEMPTS = 10
@@ -134,8 +135,38 @@ def _quit(smtp: smtplib.SMTP | None) -> None:
         smtp.close()
 
 
-def build_message(config: Any, row: Any, at: datetime) -> EmailMessage:
-    """The MIME message for an outbox row: UTF-8 text, encoded headers, fixed Message-ID."""
+def _content_type(value: str) -> tuple[str, str, dict[str, str]]:
+    """``text/calendar; method=REQUEST`` → (``text``, ``calendar``, {``method``: ``REQUEST``})."""
+    kind, *rest = (part.strip() for part in value.split(";"))
+    maintype, _, subtype = kind.lower().partition("/")
+    params = dict(p.partition("=")[::2] for p in rest if "=" in p)
+    return maintype or "application", subtype or "octet-stream", params
+
+
+def _attach(msg: EmailMessage, filename: str, content_type: str, content: bytes) -> None:
+    """A calendar invitation as mail programs expect one (as Outlook and Google send
+    them): the calendar as an alternative of the text (``text/calendar;
+    method=REQUEST``, which Outlook shows as an invitation) and as the file
+    ``einladung.ics`` (``application/ics``); any other file as an attachment."""
+    maintype, subtype, params = _content_type(content_type)
+    if (maintype, subtype) == ("text", "calendar"):
+        msg.add_alternative(
+            content.decode("utf-8"),
+            subtype="calendar",
+            charset="utf-8",
+            cte="quoted-printable",
+            params=params,
+        )
+        msg.add_attachment(content, maintype="application", subtype="ics", filename=filename)
+        return
+    msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
+
+
+def build_message(
+    config: Any, row: Any, at: datetime, attachments: Sequence[Any] = ()
+) -> EmailMessage:
+    """The MIME message for an outbox row: UTF-8 text, encoded headers, fixed Message-ID,
+    and its attachments (rows with ``filename``, ``content_type``, ``content``)."""
     sender = config["MAIL_FROM"]
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     msg = EmailMessage()
@@ -146,6 +177,8 @@ def build_message(config: Any, row: Any, at: datetime) -> EmailMessage:
     msg["Message-ID"] = f"<da-outbox-{row.id}-{int(row.created_at.timestamp())}@{domain}>"
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(row.body, charset="utf-8", cte="quoted-printable")
+    for attachment in attachments:
+        _attach(msg, attachment.filename, attachment.content_type, attachment.content)
     return msg
 
 
@@ -185,10 +218,11 @@ def send_outbox(now: datetime, *, batch: int = 100) -> SendResult:
     try:
         for message_id in ids:
             at = clock()
-            row = _claim(message_id, at)
-            if row is None:
+            claim = _claim(message_id, at)
+            if claim is None:
                 result.taken += 1
                 continue
+            row, files = claim
             try:
                 if smtp is None:
                     smtp = _connect(config)
@@ -198,7 +232,7 @@ def send_outbox(now: datetime, *, batch: int = 100) -> SendResult:
                 result.stopped = _error_text(exc)
                 break
             try:
-                smtp.send_message(build_message(config, row, at))
+                smtp.send_message(build_message(config, row, at, files))
             except _MESSAGE_ERRORS as exc:
                 _record_failure(row, exc, clock())
                 result.failed += 1
@@ -215,8 +249,9 @@ def send_outbox(now: datetime, *, batch: int = 100) -> SendResult:
     return result
 
 
-def _claim(message_id: int, at: datetime) -> Any:
-    """Claim one message (conditional UPDATE); return its fields, or None if taken."""
+def _claim(message_id: int, at: datetime) -> tuple[Any, list[Any]] | None:
+    """Claim one message (conditional UPDATE); return its fields and attachments, or
+    None if taken."""
     claimed = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, *_claimable(at))
@@ -236,8 +271,21 @@ def _claim(message_id: int, at: datetime) -> Any:
             OutboxMessage.created_at,
         ).where(OutboxMessage.id == message_id)
     ).one()
+    files = _attachments(message_id)
     db.session.commit()
-    return row
+    return row, files
+
+
+def _attachments(message_id: int) -> list[Any]:
+    return list(
+        db.session.execute(
+            select(
+                OutboxAttachment.filename, OutboxAttachment.content_type, OutboxAttachment.content
+            )
+            .where(OutboxAttachment.outbox_id == message_id)
+            .order_by(OutboxAttachment.id)
+        )
+    )
 
 
 def _record_sent(message_id: int, at: datetime) -> None:
@@ -297,6 +345,19 @@ def outbox_query(status: str | None = None) -> Select[tuple[OutboxMessage]]:
     elif status == STATUS_WAITING:
         query = query.where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
     return query
+
+
+def attachment_names(message_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the files sent with these messages, by message (one query)."""
+    names: dict[int, list[str]] = {}
+    if message_ids:
+        for outbox_id, filename in db.session.execute(
+            select(OutboxAttachment.outbox_id, OutboxAttachment.filename)
+            .where(OutboxAttachment.outbox_id.in_(message_ids))
+            .order_by(OutboxAttachment.id)
+        ):
+            names.setdefault(outbox_id, []).append(filename)
+    return names
 
 
 def retry(actor: User, message: OutboxMessage, now: datetime) -> None:

@@ -17,8 +17,15 @@ from academy.errors import Conflict
 from academy.extensions import db
 from academy.i18n import N_, translate
 from academy.notifications.models import Notification, OutboxMessage
-from academy.notifications.notices import ALL, mark_read, unread_count
-from academy.notifications.outbox import MAX_ATTEMPTS, STATUS_LABELS, outbox_query, retry, status_of
+from academy.notifications.notices import ALL, mark_read, owned_by, unread_count
+from academy.notifications.outbox import (
+    MAX_ATTEMPTS,
+    STATUS_LABELS,
+    attachment_names,
+    outbox_query,
+    retry,
+    status_of,
+)
 from academy.web.kit import paginate
 from academy.web.navigation import NavItem, add_nav
 from academy.web.urls import safe_next
@@ -58,7 +65,7 @@ def _notification_context() -> dict[str, Any]:
 @requires("notifications.view")
 def index() -> str:
     unread_only = request.args.get("ungelesen") == "1"
-    query = select(Notification).where(Notification.user_id == current_user.id)
+    query = select(Notification).where(owned_by(current_user))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     page = paginate(query.order_by(Notification.created_at.desc(), Notification.id.desc()))
@@ -84,8 +91,10 @@ def mark_all_read() -> Response:
 @requires("notifications.view")
 def open_notification(notification_id: int) -> Response:
     """Mark one's own notification as read and go to its link (local paths only)."""
-    notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.user_id != current_user.id:
+    notification = db.session.scalar(
+        select(Notification).where(Notification.id == notification_id, owned_by(current_user))
+    )
+    if notification is None:
         abort(404)
     mark_read(current_user, [notification.id], utcnow())
     db.session.commit()
@@ -124,6 +133,7 @@ def outbox() -> str:
         status_labels=STATUS_LABELS,
         status_of=status_of,
         counts=_outbox_counts(),
+        attachments=attachment_names([m.id for m in page.items]),
         max_attempts=MAX_ATTEMPTS,
         mail_configured=bool(current_app.config.get("MAIL_SERVER")),
         now=utcnow(),
