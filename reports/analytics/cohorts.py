@@ -8,7 +8,11 @@ cohorts that overlap it (start on or before its end, end on or after its start).
 Per cohort: members, active, graduated, dropped out; *mean progress* = mean of
 ``talent.programmes.progress.member_progress(...).percent`` over the members who did not drop out
 (as a fraction 0..1); *behind schedule* = active members with an overdue item. A cohort
-with fewer members in scope than the minimum group size is withheld.
+with fewer members in scope than the minimum group size is withheld, and so is a cohort
+row from which such a group could be worked out with the report of a neighbouring
+department filter (``reports.analytics.disclosure``: the department-tree method of
+``reports.analytics.suppression``; a cohort row has no total, and it is the same for
+every period that overlaps the cohort).
 """
 
 from __future__ import annotations
@@ -27,9 +31,11 @@ from reports.analytics.common import (
     new_report,
     ordered,
     scoped_people,
-    withhold,
+    withheld_figures,
 )
+from reports.analytics.disclosure import protect_units
 from reports.analytics.report_model import Chart, Column, Filters, Part, Report, ReportScope
+from reports.analytics.suppression import Breakdown
 from talent.programmes.cohort_models import CohortMember
 from talent.programmes.models import (
     COHORT_STATUS_LABELS,
@@ -64,7 +70,7 @@ def cohort_table(
     members = [row[0] for row in rows]
     progress = member_progress(members, today)
     records = []
-    for member, name, programme, status, starts_on, ends_on in rows:
+    for member, name, programme, status, starts_on, ends_on in (row[:6] for row in rows):
         found = progress.get(member.id)
         records.append(
             {
@@ -104,6 +110,17 @@ def cohort_table(
     return table.sort_values(["starts_on", "cohort", "cohort_id"]).reset_index(drop=True)
 
 
+def cohort_pattern(rows: list[tuple], root: int | None, minimum: int) -> set:
+    """The withheld cohort rows: sizes per own department and ``("cohort", id)``."""
+    sizes: dict[int, dict[object, int]] = {}
+    for row in rows:
+        key = ("cohort", int(row[0].cohort_id))
+        own = sizes.setdefault(int(row[6]), {})
+        own[key] = own.get(key, 0) + 1
+    keys = tuple(sorted({k for own in sizes.values() for k in own}))
+    return protect_units([sizes], [Breakdown(keys, total=False)], root, minimum)
+
+
 def cohorts_report(scope: ReportScope, filters: Filters, today: date) -> Report:
     """Running and completed cohorts, oldest start first. One statement for the members
     plus at most four for their progress (plus one for a department filter)."""
@@ -119,6 +136,7 @@ def cohorts_report(scope: ReportScope, filters: Filters, today: date) -> Report:
                 Cohort.status,
                 Cohort.starts_on,
                 Cohort.ends_on,
+                Employee.department_id,
             )
             .join(Cohort, Cohort.id == CohortMember.cohort_id)
             .join(Programme, Programme.id == Cohort.programme_id)
@@ -135,7 +153,10 @@ def cohorts_report(scope: ReportScope, filters: Filters, today: date) -> Report:
             table["status"] = table["status"].map(
                 lambda s: translate(COHORT_STATUS_LABELS.get(CohortStatus(s), s))
             )
-            withheld = withhold(table, "members", COHORT_FIGURES, scope.min_group)
+            hidden = cohort_pattern(rows, filters.department_id, scope.min_group)
+            withheld = withheld_figures(
+                table, [("cohort", int(c)) in hidden for c in table["cohort_id"]], COHORT_FIGURES
+            )
             frame = ordered(table, COHORT_COLUMNS, withheld=True)
     part = Part(
         key="by_cohort",

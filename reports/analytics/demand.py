@@ -9,7 +9,11 @@ completed it. Open seats: capacity − confirmed in sessions from today on that 
 cancelled; typical capacity: median capacity of the course's sessions that were not
 cancelled; suggested extra sessions = ceil(max(people with unmet demand − open seats, 0)
 / typical capacity). A course row's people figures are withheld when fewer than the
-minimum group size of distinct people asked (waiting, declined or expired).
+minimum group size of distinct people asked (waiting, declined or expired), and so is a
+course row from which such a group could be worked out with the report of a
+neighbouring department filter or period (``reports.analytics.disclosure``: the period is
+widened to whole calendar quarters; the waiting list now and every quarter of the period
+are judged on the department tree, and a row is shown only when it is shown in all).
 """
 
 from __future__ import annotations
@@ -29,18 +33,22 @@ from courses.sessions.models import CourseSession
 from reports.analytics.common import (
     People,
     add_withheld_note,
+    berlin_days,
     ceil_div,
     datetime_in_period,
     day_start_utc,
     empty_frame,
     new_report,
     ordered,
+    quarter_keys,
     read_frame,
     scoped_people,
-    withhold,
+    withheld_figures,
 )
+from reports.analytics.disclosure import PERIOD_NOTE, protect_units, whole_quarters, widened
 from reports.analytics.participation import S
 from reports.analytics.report_model import Chart, Column, Filters, Part, Report, ReportScope
+from reports.analytics.suppression import Breakdown
 
 DEMAND_COLUMNS = [
     Column("course", N_("Course")),
@@ -71,9 +79,16 @@ def _demand_rows(people: People, filters: Filters, today: date) -> pd.DataFrame:
         .label("satisfied")
     )
 
-    def rows(kind: str, *conditions: Any) -> Any:
+    def rows(kind: str, day: Any, *conditions: Any) -> Any:
         return (
-            select(Enrolment.course_id, Enrolment.employee_id, literal(kind), satisfied)
+            select(
+                Enrolment.course_id,
+                Enrolment.employee_id,
+                literal(kind),
+                satisfied,
+                Employee.department_id,
+                day,
+            )
             .join(Employee, Employee.id == Enrolment.employee_id)
             .join(CourseSession, CourseSession.id == Enrolment.session_id)
             .where(*people.conditions, *conditions)
@@ -81,23 +96,48 @@ def _demand_rows(people: People, filters: Filters, today: date) -> pd.DataFrame:
 
     waiting = rows(
         "waitlisted",
+        CourseSession.starts_at,
         Enrolment.state == S.WAITLISTED.value,
         CourseSession.cancelled_at.is_(None),
         CourseSession.starts_at >= upcoming,
     )
+    decided = func.coalesce(Enrolment.decided_at, Enrolment.updated_at)
     declined = rows(
         "declined",
+        decided,
         Enrolment.state == S.DECLINED.value,
-        *datetime_in_period(func.coalesce(Enrolment.decided_at, Enrolment.updated_at), filters),
+        *datetime_in_period(decided, filters),
     )
     expired = rows(
         "expired",
+        CourseSession.enrolment_deadline,
         Enrolment.state == S.EXPIRED.value,
         *datetime_in_period(CourseSession.enrolment_deadline, filters),
     )
     return read_frame(
-        union_all(waiting, declined, expired), ["course_id", "employee_id", "kind", "satisfied"]
+        union_all(waiting, declined, expired),
+        ["course_id", "employee_id", "kind", "satisfied", "department_id", "day"],
     )
+
+
+def demand_pattern(requests: pd.DataFrame, root: int | None, minimum: int) -> set:
+    """The withheld course rows: distinct people per own department and course in each
+    unit (the waiting list now, every quarter of declined or expired requests), judged
+    on the department tree; a row is withheld when it is withheld in any unit."""
+    if requests.empty:
+        return set()
+    waiting = requests["kind"] == "waitlisted"
+    unit = quarter_keys(berlin_days(requests["day"])).where(~waiting, "now")
+    people = (
+        requests.assign(unit=unit.to_numpy())
+        .groupby(["unit", "department_id", "course_id"])["employee_id"]
+        .nunique()
+    )
+    units: dict[str, dict[int, dict[object, int]]] = {}
+    for (key, dept, course), n in people.items():
+        units.setdefault(str(key), {}).setdefault(int(dept), {})[("course", int(course))] = int(n)
+    keys = tuple(sorted({k for u in units.values() for own in u.values() for k in own}))
+    return protect_units(units.values(), [Breakdown(keys, total=False)], root, minimum)
 
 
 def _sessions(today: date) -> pd.DataFrame:
@@ -156,12 +196,14 @@ def demand_table(requests: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame
 def demand_report(scope: ReportScope, filters: Filters, today: date) -> Report:
     """Unmet demand per course, most people first. Three statements (plus one for a
     department filter)."""
+    asked, filters = filters, whole_quarters(filters)
     people = scoped_people(scope, filters, active_only=True)
     withheld = 0
     if people.empty:
         frame = empty_frame(DEMAND_COLUMNS, withheld=True)
     else:
-        table = demand_table(_demand_rows(people, filters, today), _sessions(today))
+        requests = _demand_rows(people, filters, today)
+        table = demand_table(requests, _sessions(today))
         if table.empty:
             frame = empty_frame(DEMAND_COLUMNS, withheld=True)
         else:
@@ -174,7 +216,12 @@ def demand_report(scope: ReportScope, filters: Filters, today: date) -> Report:
             titles["course"] = titles["code"] + " " + titles["title"]
             table = table.merge(titles[["course_id", "course"]], on="course_id")
             table = table.sort_values(["unmet", "asked", "course"], ascending=[False, False, True])
-            withheld = withhold(table, "asked", DEMAND_PEOPLE_FIGURES, scope.min_group)
+            hidden = demand_pattern(requests, filters.department_id, scope.min_group)
+            withheld = withheld_figures(
+                table,
+                [("course", int(c)) in hidden for c in table["course_id"]],
+                DEMAND_PEOPLE_FIGURES,
+            )
             frame = ordered(table, DEMAND_COLUMNS, withheld=True)
     part = Part(
         key="by_course",
@@ -189,6 +236,8 @@ def demand_report(scope: ReportScope, filters: Filters, today: date) -> Report:
         chart=Chart("hbar", "course", ("unmet", "open_seats"), N_("Unmet demand and open seats")),
     )
     add_withheld_note(part, withheld, scope.min_group)
+    if widened(asked, filters):
+        part.notes.append(PERIOD_NOTE)
     return new_report("demand", N_("Unmet demand"), filters, scope, [part])
 
 

@@ -16,7 +16,12 @@ Participation, per department (the person's own department, not the subtree):
   (``confirmed_at`` set, or a seated state); *late-cancellation rate* = late
   cancellations (``Enrolment.late_cancellation``: a confirmed place cancelled after the
   cancellation deadline) / booked.
-- A department row is withheld when it has fewer people than the minimum group size.
+- A department row is withheld when it has fewer people than the minimum group size;
+  the total row when a withheld department row could be worked out from it, with the
+  report of a neighbouring department filter or of a neighbouring period
+  (``reports.analytics.disclosure``: the period is widened to whole calendar quarters and
+  the pattern is decided per quarter on the department tree, with the people of each
+  quarter — active people plus those who left but took part in that quarter).
 The individual part (UE per person and year) lists completions by ``completed_on`` year.
 
 Unmet demand: ``reports.analytics.demand``; trends by quarter: ``reports.analytics.trends``.
@@ -39,6 +44,7 @@ from reports.analytics.common import (
     TOTAL_LABEL,
     People,
     add_withheld_note,
+    berlin_days,
     date_in_period,
     datetime_in_period,
     department_label,
@@ -47,12 +53,21 @@ from reports.analytics.common import (
     new_report,
     ordered,
     path_order,
+    quarter_keys,
     ratio,
     read_frame,
     scoped_people,
-    withhold,
+    withheld_figures,
+)
+from reports.analytics.disclosure import (
+    PERIOD_NOTE,
+    period_quarters,
+    protect_units,
+    whole_quarters,
+    widened,
 )
 from reports.analytics.report_model import Chart, Column, Filters, Part, Report, ReportScope
+from reports.analytics.suppression import TOTAL, Breakdown
 
 S = EnrolmentState
 #: Attendance was recorded: the person was expected at the session.
@@ -198,6 +213,67 @@ def participation_by_department(counts: pd.DataFrame, headcount: pd.DataFrame) -
     return _participation_figures(frame)
 
 
+def _former_quarters(people: People, filters: Filters) -> pd.DataFrame:
+    """People who left and took part in the period: ``employee_id, department_id, key``
+    per quarter they took part in (a place booked in a session starting in it, or a
+    completion in it) — one statement."""
+    in_sessions, completed = _period_conditions(filters)
+    booked = and_(
+        in_sessions,
+        or_(
+            Enrolment.state.in_(SEATED_STATES),
+            and_(Enrolment.state == S.CANCELLED.value, Enrolment.confirmed_at.is_not(None)),
+        ),
+    )
+    rows = read_frame(
+        select(
+            Employee.id,
+            Employee.department_id,
+            case((completed, Enrolment.completed_on), else_=None),
+            case((booked, CourseSession.starts_at), else_=None),
+        )
+        .join(Enrolment, Enrolment.employee_id == Employee.id)
+        .join(CourseSession, CourseSession.id == Enrolment.session_id)
+        .where(*people.conditions, Employee.active.is_(False), or_(booked, completed)),
+        ["employee_id", "department_id", "completed_on", "starts_at"],
+    )
+    done = rows[rows["completed_on"].notna()]
+    seated = rows[rows["starts_at"].notna()]
+    frame = pd.concat(
+        [
+            done.assign(key=quarter_keys(pd.to_datetime(done["completed_on"]))),
+            seated.assign(key=quarter_keys(berlin_days(seated["starts_at"]))),
+        ],
+        ignore_index=True,
+    )
+    return frame[["employee_id", "department_id", "key"]].drop_duplicates()
+
+
+def participation_pattern(
+    headcount: pd.DataFrame, former: pd.DataFrame, filters: Filters, today: date, minimum: int
+) -> set:
+    """The withheld rows (``("department", id)``, ``TOTAL``): per quarter of the period
+    the people of each own department (active ones plus those who left but took part in
+    that quarter), judged on the department tree; a row is withheld for the period when
+    it is withheld in any of its quarters (an open period always holds quarters with
+    active people only)."""
+    active = {int(d): int(n) for d, n in headcount.itertuples(index=False)}
+    per_quarter = former.groupby(["key", "department_id"])["employee_id"].nunique()
+    extra: dict[str, dict[int, int]] = {}
+    for (key, dept), n in per_quarter.items():
+        extra.setdefault(str(key), {})[int(dept)] = int(n)
+    units = []
+    for key in period_quarters(filters, extra, today):
+        counts = dict(active)
+        for dept, n in extra.get(key, {}).items():
+            counts[dept] = counts.get(dept, 0) + n
+        units.append({d: {("department", d): n, TOTAL: n} for d, n in counts.items() if n})
+    if filters.period_from is None or filters.period_to is None:
+        units.append({d: {("department", d): n, TOTAL: n} for d, n in active.items() if n})
+    keys = tuple(sorted({("department", d) for unit in units for d in unit}))
+    return protect_units(units, [Breakdown(keys, own=True)], filters.department_id, minimum)
+
+
 def _ue_per_person_year(people: People, filters: Filters) -> pd.DataFrame:
     _, completed = _period_conditions(filters)
     year = func.extract("year", Enrolment.completed_on)
@@ -245,8 +321,9 @@ def _ue_per_person_year(people: People, filters: Filters) -> pd.DataFrame:
 
 def participation_report(scope: ReportScope, filters: Filters, today: date) -> Report:
     """UE per person and year (individual; not for the staff council) and participation
-    by department. Four statements (three for the council; plus one for a department
+    by department. Six statements (five for the council; plus one for a department
     filter)."""
+    asked, filters = filters, whole_quarters(filters)
     people = scoped_people(scope, filters, active_only=False)
     parts: list[Part] = []
     if not scope.aggregates_only:
@@ -287,7 +364,11 @@ def participation_report(scope: ReportScope, filters: Filters, today: date) -> R
         body = table[table["department_id"] != -1].merge(labels, on="department_id")
         total = table[table["department_id"] == -1].assign(department=translate(TOTAL_LABEL))
         table = pd.concat([body.sort_values("order"), total], ignore_index=True)
-        withheld = withhold(table, "people", PARTICIPATION_FIGURES, scope.min_group)
+        hidden = participation_pattern(
+            headcount, _former_quarters(people, filters), filters, today, scope.min_group
+        )
+        keys = [TOTAL if d == -1 else ("department", int(d)) for d in table["department_id"]]
+        withheld = withheld_figures(table, [k in hidden for k in keys], PARTICIPATION_FIGURES)
         frame = ordered(table, PARTICIPATION_COLUMNS, withheld=True)
     part = Part(
         key="by_department",
@@ -307,6 +388,8 @@ def participation_report(scope: ReportScope, filters: Filters, today: date) -> R
         ),
     )
     add_withheld_note(part, withheld, scope.min_group)
+    if widened(asked, filters):
+        part.notes.append(PERIOD_NOTE)
     parts.append(part)
     return new_report("participation", N_("Participation"), filters, scope, parts)
 

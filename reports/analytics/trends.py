@@ -4,7 +4,10 @@
 Trends, per quarter: enrolment requests (``requested_at``), completions and UE delivered
 (``completed_on``), no-shows and the completion rate (sessions starting in the quarter,
 counted as in ``reports.analytics.participation``). A quarter is withheld when fewer
-than the minimum group size of distinct people are behind its figures.
+than the minimum group size of distinct people are behind its figures, and so is a
+quarter from which such a group could be worked out with the report of a neighbouring
+department filter (``reports.analytics.disclosure``). A period filter is widened to whole
+calendar quarters, so a quarter row is the same in every report that shows it.
 """
 
 from __future__ import annotations
@@ -35,10 +38,12 @@ from reports.analytics.common import (
     ratio,
     read_frame,
     scoped_people,
-    withhold,
+    withheld_figures,
 )
+from reports.analytics.disclosure import PERIOD_NOTE, protect_units, whole_quarters, widened
 from reports.analytics.participation import DUE_STATES, S
 from reports.analytics.report_model import Chart, Column, Filters, Part, Report, ReportScope
+from reports.analytics.suppression import Breakdown
 
 TREND_COLUMNS = [
     Column("quarter", N_("Quarter")),
@@ -70,6 +75,7 @@ def _trend_rows(people: People, filters: Filters) -> pd.DataFrame:
     query = (
         select(
             Enrolment.employee_id,
+            Employee.department_id,
             Enrolment.state,
             Enrolment.requested_at,
             Enrolment.completed_on,
@@ -84,14 +90,22 @@ def _trend_rows(people: People, filters: Filters) -> pd.DataFrame:
     )
     return read_frame(
         query,
-        ["employee_id", "state", "requested_at", "completed_on", "ue", "starts_at", "cancelled"],
+        [
+            "employee_id",
+            "department_id",
+            "state",
+            "requested_at",
+            "completed_on",
+            "ue",
+            "starts_at",
+            "cancelled",
+        ],
     )
 
 
-def trend_table(rows: pd.DataFrame, filters: Filters, today: date) -> pd.DataFrame:
-    """One row per quarter from the period's first to its last (without a period: from
-    the data's first to its last quarter): ``key, quarter, requested, completions, ue,
-    no_shows, due, completed, people``."""
+def trend_facts(rows: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """One row per event in the period: ``employee_id, department_id, key, kind, ue,
+    no_show, completed``."""
     first, last = filters.period_from, filters.period_to
     cancelled = rows["cancelled"].astype(bool)
     days = {
@@ -117,6 +131,7 @@ def trend_table(rows: pd.DataFrame, filters: Filters, today: date) -> pd.DataFra
             pd.DataFrame(
                 {
                     "employee_id": chosen["employee_id"],
+                    "department_id": chosen.get("department_id", 0),
                     "key": quarter_keys(day[mask]),
                     "kind": kind,
                     "ue": chosen["ue"] if kind == "completions" else 0,
@@ -125,7 +140,17 @@ def trend_table(rows: pd.DataFrame, filters: Filters, today: date) -> pd.DataFra
                 }
             )
         )
-    facts = pd.concat(events, ignore_index=True)
+    return pd.concat(events, ignore_index=True)
+
+
+def trend_table(
+    rows: pd.DataFrame, filters: Filters, today: date, facts: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per quarter from the period's first to its last (without a period: from
+    the data's first to its last quarter): ``key, quarter, requested, completions, ue,
+    no_shows, due, completed, people``."""
+    first, last = filters.period_from, filters.period_to
+    facts = trend_facts(rows, filters) if facts is None else facts
     known = sorted(facts["key"].unique())
     lo = first or (quarter_start(known[0]) if known else today)
     hi = last or (quarter_start(known[-1]) if known else today)
@@ -148,16 +173,34 @@ def trend_table(rows: pd.DataFrame, filters: Filters, today: date) -> pd.DataFra
     return table
 
 
+def trend_pattern(facts: pd.DataFrame, root: int | None, minimum: int) -> set[str]:
+    """The withheld quarters: per quarter (one unit each) the distinct people per own
+    department, judged on the department tree (no total row: quarters are disjoint)."""
+    if facts.empty:
+        return set()
+    people = facts.groupby(["key", "department_id"])["employee_id"].nunique()
+    units: dict[str, dict[int, dict[object, int]]] = {}
+    for (key, dept), n in people.items():
+        units.setdefault(str(key), {})[int(dept)] = {str(key): int(n)}
+    return protect_units(
+        units.values(), [Breakdown(tuple(sorted(units)), total=False)], root, minimum
+    )
+
+
 def trends_report(scope: ReportScope, filters: Filters, today: date) -> Report:
     """Quarterly figures in time order. One statement (plus one for a department
     filter)."""
+    asked, filters = filters, whole_quarters(filters)
     people = scoped_people(scope, filters, active_only=False)
     withheld = 0
     if people.empty:
         frame = empty_frame(TREND_COLUMNS, withheld=True)
     else:
-        table = trend_table(_trend_rows(people, filters), filters, today)
-        withheld = withhold(table, "people", TREND_FIGURES, scope.min_group)
+        rows = _trend_rows(people, filters)
+        facts = trend_facts(rows, filters)
+        table = trend_table(rows, filters, today, facts)
+        hidden = trend_pattern(facts, filters.department_id, scope.min_group)
+        withheld = withheld_figures(table, [k in hidden for k in table["key"]], TREND_FIGURES)
         frame = ordered(table, TREND_COLUMNS, withheld=True)
     part = Part(
         key="by_quarter",
@@ -176,4 +219,6 @@ def trends_report(scope: ReportScope, filters: Filters, today: date) -> Report:
         ),
     )
     add_withheld_note(part, withheld, scope.min_group)
+    if widened(asked, filters):
+        part.notes.append(PERIOD_NOTE)
     return new_report("trends", N_("Trends by quarter"), filters, scope, [part])
