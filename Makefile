@@ -11,6 +11,7 @@ export FLASK_APP := wsgi
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	bash scripts/test-services.sh --build-deps  # python-ldap is built from source
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 

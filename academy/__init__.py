@@ -11,7 +11,7 @@ from flask import Flask
 
 #: Feature packages, loaded by name so that the core imports none of them (the layer
 #: contract); each has ``init_app(app)`` that registers its blueprint, rules and signals.
-FEATURE_PACKAGES = ("courses", "talent", "reports")
+FEATURE_PACKAGES = ("courses", "talent", "reports", "api")
 
 #: The core's own features, each with ``init_app(app)`` (blueprints, commands, rules).
 CORE_FEATURES = (
@@ -29,6 +29,7 @@ CORE_FEATURES = (
     "academy.demo",
     "academy.backup",
     "academy.retention",
+    "academy.jobs",
 )
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

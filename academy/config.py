@@ -55,6 +55,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "da_session",
+    # The cookie is written when the session changes, not signed again for every answer:
+    # it expires with the login session (SESSION_HOURS after logging in) either way.
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
@@ -75,6 +78,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_SSL": False,
     "MAIL_FROM": "digitalakademie@localhost",
     "PAGE_SIZE": 25,
+    # Background exports (academy/jobs): hours a finished file is kept; team exports of
+    # more members than this are made in the background instead of in the request.
+    "EXPORT_JOB_HOURS": 24,
+    "TEAM_EXPORT_BACKGROUND_MEMBERS": 5000,
     "SECRET_KEY": "",
     "DATABASE_URL": "",
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
@@ -108,6 +115,73 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_CERTIFICATE_DAYS": 10 * 365,
     "RETENTION_ACCESS_LOG_DAYS": 2 * 365,  # by the entry's age, whoever it is about
     "RETENTION_AUDIT_LOG_DAYS": 6 * 365,  # by the entry's age, whoever it is about
+    # Course evaluations (courses/evaluations): a round opens for a session that ended at
+    # most START_WITHIN days ago, stays open OPEN days after its last day, and reminds
+    # those who have not answered REMINDER days before it closes (0: no reminder).
+    "EVALUATION_OPEN_DAYS": 14,
+    "EVALUATION_REMINDER_DAYS": 3,
+    "EVALUATION_START_WITHIN_DAYS": 7,
+    # External training requests (courses/external): above this total (fee and travel,
+    # whole euros) a second HR person must approve; attachments (offer PDF, certificate)
+    # are at most this large and kept in this folder (default: instance/uploads/external,
+    # outside the web root; shared by every host); cancelling an approved external
+    # training later than this many days before its start counts as late (costs kept).
+    "EXTERNAL_SECOND_APPROVAL_EUR": 1500,
+    "EXTERNAL_ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+    "EXTERNAL_ATTACHMENT_DIR": "",
+    "EXTERNAL_CANCELLATION_DAYS": 14,
+    # Read API (api/; README "Schnittstelle für andere Systeme"). Bearer tokens of the
+    # OIDC provider (client credentials) count where OIDC_ISSUER and API_AUDIENCE are set;
+    # API_SCOPE_CLAIM names the claim with the scopes (Keycloak "scope", Entra ID "roles"),
+    # API_SCOPE_PREFIX is removed from its values ("api://digitalakademie/").
+    "API_AUDIENCE": "",
+    "API_SCOPE_CLAIM": "scope",
+    "API_SCOPE_PREFIX": "",
+    "API_CLIENT_PURPOSE": "Datenabruf durch ein angebundenes System (OIDC-Client)",
+    "API_JWKS_CACHE_SECONDS": 300,
+    "API_PAGE_SIZE": 25,
+    "API_MAX_PAGE_SIZE": 100,
+    # Sign-on (academy/auth/signon; README "Anmeldung über den Verzeichnisdienst").
+    # LOCAL_LOGIN=0 switches password login off for everyone (admins included).
+    "LOCAL_LOGIN": True,
+    "OIDC_ISSUER": "",
+    "OIDC_CLIENT_ID": "",
+    "OIDC_CLIENT_SECRET": "",
+    "OIDC_SCOPES": "openid email profile",
+    "OIDC_PERSONNEL_NO_CLAIM": "personnel_number",  # dotted path for nested claims
+    "OIDC_EMAIL_CLAIM": "email",
+    "OIDC_GROUPS_CLAIM": "groups",
+    "OIDC_TIMEOUT_SECONDS": 10,
+    "LDAP_URL": "",
+    "LDAP_STARTTLS": False,
+    "LDAP_CA_FILE": "",
+    "LDAP_BIND_DN_TEMPLATE": "",  # e.g. uid={username},ou=people,dc=stadt,dc=example
+    "LDAP_SEARCH_BASE": "",
+    "LDAP_USER_FILTER": "(uid={username})",
+    "LDAP_BIND_DN": "",  # service account for the search (empty: anonymous)
+    "LDAP_BIND_PASSWORD": "",
+    "LDAP_ID_ATTRIBUTE": "entryUUID",  # Active Directory: objectGUID
+    "LDAP_PERSONNEL_NO_ATTRIBUTE": "employeeNumber",
+    "LDAP_EMAIL_ATTRIBUTE": "mail",
+    "LDAP_NAME_ATTRIBUTE": "displayName",
+    "LDAP_GROUP_ATTRIBUTE": "memberOf",
+    "LDAP_TIMEOUT_SECONDS": 5,
+    # Directory groups → roles, JSON: {"hr": ["cn=pe,ou=groups,dc=stadt,dc=example"], …}
+    "ROLE_GROUPS": {},
+    # Invitations to set a password (academy/accounts/invitations; where LOCAL_LOGIN is
+    # on): days a link stays valid.
+    "INVITATION_DAYS": 14,
+    # Mandatory training (courses/mandatory): people are reminded this many days before a
+    # training is due and before a completion runs out (once each); a reservation of
+    # seats for a unit (courses/teambooking) is released by default this many days before
+    # the session's enrolment deadline.
+    "MANDATORY_DUE_REMINDER_DAYS": 14,
+    "MANDATORY_EXPIRY_REMINDER_DAYS": 60,
+    "RESERVATION_RELEASE_DAYS": 3,
+    # Sessions of several meetings (courses/sessions): a participant counts as attended
+    # when present for at least this share of the session's time (percent, the meetings'
+    # lengths weighed); below it as not attended. A session of one meeting: present or not.
+    "ATTENDANCE_MIN_PERCENT": 80,
 }
 
 #: Settings that are never read from the environment (structure, not operation).

@@ -47,6 +47,20 @@ PAGES: list[tuple[str, str, str]] = [
     ("Kohorten-Dashboard, laufend (PE)", "hr", "/talente/kohorten/{running_cohort}"),
     ("Auswahl-Dokumentation (Personalrat)", "council", "/talente/auswahl/{running_cohort}"),
     ("Mein Programm", "employee", "/talente/mein-programm"),
+    ("Pflichtschulungen, eigene", "employee", "/kurse/pflichtschulungen/meine"),
+    ("Pflichtschulungen im Team (Leitung)", "head", "/kurse/pflichtschulungen/team"),
+    ("Pflichtschulungen, Verwaltung (PE)", "hr", "/kurse/pflichtschulungen/uebersicht"),
+    (
+        "Pflichtschulungen, überfällig S. 2 (PE)",
+        "hr",
+        "/kurse/pflichtschulungen/uebersicht?status=overdue&page=2",
+    ),
+    ("Für mein Team buchen (Leitung)", "head", "/kurse/team-buchung"),
+    ("Kursbewertungen (PE)", "hr", "/berichte/bewertungen"),
+    ("Meine Kursbewertungen", "employee", "/kurse/bewertungen"),
+    ("Fortbildungsbudget (Leitung)", "head", "/kurse/budgets"),
+    ("Fortbildungsbudgets mit Prognose (PE)", "hr", "/kurse/budgets"),
+    ("Anträge auf externe Fortbildung (PE)", "hr", "/kurse/extern/entscheidungen"),
 ]
 
 

@@ -20,12 +20,14 @@ def init_app(app: Flask) -> None:
         demo,
         enrolment,
         policy,  # noqa: F401 - registers the permission rules
+        rooms,
         sessions,
     )
 
     audit_sentences.register()  # the audit log in sentences
     catalogue.register()
     sessions.register()
+    rooms.register()  # rooms and trainers (after sessions: meetings book rooms)
     enrolment.register()
     from courses.enrolment.retention import register_retention_rules
 
@@ -37,5 +39,16 @@ def init_app(app: Flask) -> None:
 
     enrolment_data()
     session_data()
+    from courses import mandatory, teambooking
+
+    mandatory.register()  # mandatory training: assignments, compliance, reminders
+    teambooking.register()  # heads book for their team: bookings, reserved seats, proposals
+    from courses import evaluations
+
+    evaluations.register()  # course evaluations: questionnaires, rounds, anonymous answers
+    from courses import budgets, external
+
+    budgets.register()  # training budgets and costs: bookings, pages, forecast, export
+    external.register()  # requests for external training: decisions, files, enrolment
 
     app.register_blueprint(bp)

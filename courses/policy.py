@@ -12,7 +12,7 @@
 |                     | (the cancellation deadline is checked by the service)          |
 | waitlist.manage     | HR                                                             |
 | trainer.sessions    | trainers                                                       |
-| session.roster      | target CourseSession: its trainer, HR                          |
+| session.roster      | target CourseSession: its trainer (lead or linked), HR         |
 | attendance.mark     | target Enrolment or CourseSession: the session's trainer, HR   |
 | learning.view       | employees (target Employee: only themselves)                   |
 """
@@ -26,6 +26,7 @@ from academy.auth.policy import has_role, register_rule, roles_rule
 from academy.auth.scope import scope_of
 from academy.org.models import Employee
 from courses.enrolment.models import Enrolment
+from courses.rooms.queries import trains
 from courses.sessions.models import CourseSession
 
 
@@ -57,7 +58,13 @@ def _approve(user: User, target: Any) -> bool:
 
 
 def _is_trainer_of(user: User, session: CourseSession | None) -> bool:
-    return session is not None and session.trainer_id is not None and session.trainer_id == user.id
+    """The session's lead trainer (``trainer_id``) or an internal trainer linked to it
+    (``SessionTrainer``) who holds the trainer role."""
+    if session is None:
+        return False
+    if session.trainer_id is not None and session.trainer_id == user.id:
+        return True
+    return has_role(user, Role.TRAINER) and trains(user.id, session.id)
 
 
 def _cancel(user: User, target: Any) -> bool:

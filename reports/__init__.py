@@ -45,5 +45,8 @@ def init_app(app: Flask) -> None:
     from reports.certificates.retention import register_retention_rules
 
     register_retention_rules()  # retention: names on certificates of leavers
+    from reports import evaluations
+
+    evaluations.register()  # results of course evaluations: pages, CSV/XLSX/PDF
 
     app.register_blueprint(bp)

@@ -3,8 +3,12 @@
 #   - Debian's chromium (browser tests), postgresql (second database engine) and nginx
 #     (the reverse-proxy test starts its own on loopback; no system nginx is started),
 #     installed with apt-get when missing (needs root, as on CI);
-#   - a PostgreSQL server running on loopback with a test role and database.
+#   - a PostgreSQL server running on loopback with a test role and database;
+#   - Debian's slapd and ldap-utils for the directory-login tests (the tests start their own
+#     slapd on loopback with a temporary configuration; no system slapd is started), and
+#     libldap2-dev/libsasl2-dev that pip needs to build python-ldap.
 # With --url it prints the test database's URL (and does the above quietly first).
+# With --build-deps it only installs what building python-ldap needs (`make install` runs it).
 set -euo pipefail
 
 PG_USER=digitalakademie
@@ -22,6 +26,20 @@ fi
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
+# python-ldap has no wheels: pip builds it against OpenLDAP's and Cyrus SASL's headers.
+ldap_build_deps=()
+[ -f /usr/include/ldap.h ] || ldap_build_deps+=(libldap2-dev)
+[ -f /usr/include/sasl/sasl.h ] || ldap_build_deps+=(libsasl2-dev)
+command -v gcc >/dev/null 2>&1 || ldap_build_deps+=(gcc)
+if [ "${1:-}" = "--build-deps" ]; then
+  if [ ${#ldap_build_deps[@]} -gt 0 ]; then
+    log "Installing ${ldap_build_deps[*]} from Debian's packages (to build python-ldap) …"
+    as_root apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${ldap_build_deps[@]}" >/dev/null
+  fi
+  exit 0
+fi
+
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 \
@@ -29,6 +47,9 @@ command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgre
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)  # proxy test; never started here
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+[ -x /usr/sbin/slapd ] || missing+=(slapd)  # directory tests; started by the tests, never here
+command -v ldapadd >/dev/null 2>&1 || missing+=(ldap-utils)
+missing+=("${ldap_build_deps[@]}")
 if [ ${#missing[@]} -gt 0 ]; then
   log "Installing ${missing[*]} from Debian's packages …"
   # Packages start no service (nginx would take port 80): a policy-rc.d that says no,

@@ -24,6 +24,7 @@ from reports.certificates.models import Certificate
 from talent.programmes.cohort_models import Application, CohortMember
 from talent.programmes.models import ApplicationState, CohortStatus
 from tests import factories
+from tests.api.support import api_token
 from tests.courses import factories as cf
 from tests.talent import factories as tf
 from tests.talent import programme_factories as pf
@@ -172,7 +173,13 @@ def build_world() -> World:
         "job_role_id": role.id,
         "framework_id": comp.framework_id,
         "mapping_id": tf.mapping(comp, tf.competence()).id,
+        "personnel_no": stranger.personnel_no,
+        "token_id": api_token(accounts["admin"]).id,
     }
+    world.ids.update(resource_ids())
+    world.ids.update(evaluation_ids(owner))
+    world.ids.update(mandatory_ids(stranger, dept_b, accounts["hr"]))
+    world.ids.update(budget_ids(stranger, dept_b, enrolment))
     world.tokens = {"calendar_revoked": old_token}
     world.account_ids = {role: account.id for role, account in accounts.items()}
     world.account_ids["hr2"] = hr2.id
@@ -180,3 +187,152 @@ def build_world() -> World:
     assert old_feed.revoked_at is not None
     db.session.flush()
     return world
+
+
+def resource_ids() -> dict[str, int]:
+    """A room and an external trainer (HR's resources: no person's data of B)."""
+    from courses.rooms.models import Room, Trainer
+
+    room = Room(name="Schulungsraum Prüfstadt", building="Rathaus", capacity=12)
+    trainer = Trainer(kind="external", name="Traudl Trainerin", organisation="Lernwerk GmbH")
+    db.session.add_all([room, trainer])
+    db.session.flush()
+    return {"room_id": room.id, "trainer_id": trainer.id}
+
+
+def evaluation_ids(owner: Employee) -> dict[str, int]:
+    """The shipped evaluation questionnaire and its first question (HR's; about no one),
+    and an open evaluation of a session the owner A attended (A's answer form)."""
+    from courses.evaluations.defaults import load_default_questionnaire
+    from courses.evaluations.models import EvaluationRound
+    from courses.evaluations.questionnaires import copy_questionnaire
+
+    now = utcnow()
+    questionnaire, _created = load_default_questionnaire(None, now)
+    used = copy_questionnaire(None, questionnaire, now)  # the shipped one stays editable
+    attended = cf.session(cf.course("Bewertete Fortbildung"), starts_at=now - timedelta(days=1))
+    cf.enrolment(attended, owner, state=EnrolmentState.COMPLETED)
+    today = now.date()
+    db.session.add(
+        EvaluationRound(
+            session_id=attended.id,
+            questionnaire_id=used.id,
+            opened_on=today,
+            closes_on=today + timedelta(days=14),
+        )
+    )
+    db.session.flush()
+    return {
+        "questionnaire_id": questionnaire.id,
+        "question_id": questionnaire.questions[0].id,
+        "evaluated_session_id": attended.id,  # A's open evaluation (the form fuzz's page)
+    }
+
+
+def mandatory_ids(stranger: Employee, dept_b: Department, hr: User) -> dict[str, int]:
+    """Mandatory training naming B with HR's evidence for B, seats reserved for B's unit
+    and a suggestion to B (courses.mandatory, courses.teambooking)."""
+    from courses.mandatory.models import Assignee, Assignment, Evidence
+    from courses.teambooking.models import Proposal, Reservation
+
+    now = utcnow()
+    today = now.date()
+    course = cf.course("Datenschutz-Unterweisung Prüfstadt")
+    assignment = Assignment(
+        title="Datenschutz für Bertha",
+        target_kind="people",
+        due_days=30,
+        first_due_on=today,
+        starts_on=today,
+        origin="hr",
+        created_at=now,
+        updated_at=now,
+    )
+    assignment.courses = [course]
+    db.session.add(assignment)
+    db.session.flush()
+    db.session.add(
+        Assignee(
+            assignment_id=assignment.id,
+            employee_id=stranger.id,
+            since=today,
+            due_on=today,
+            named=True,
+        )
+    )
+    evidence = Evidence(
+        assignment_id=assignment.id,
+        employee_id=stranger.id,
+        title="Unterweisung",
+        completed_on=today,
+        recorded_by_id=hr.id,
+    )
+    session = cf.session(course, capacity=6)
+    session.reserved_seats = 2
+    reservation = Reservation(
+        session_id=session.id,
+        department_id=dept_b.id,
+        seats=2,
+        filled=0,
+        release_at=session.enrolment_deadline,
+        created_at=now,
+    )
+    proposal = Proposal(
+        session_id=session.id,
+        course_id=course.id,
+        employee_id=stranger.id,
+        proposed_at=now,
+        state="open",
+    )
+    db.session.add_all([evidence, reservation, proposal])
+    db.session.flush()
+    return {
+        "assignment_id": assignment.id,
+        "evidence_id": evidence.id,
+        "reservation_id": reservation.id,
+        "proposal_id": proposal.id,
+    }
+
+
+def budget_ids(stranger: Employee, dept_b: Department, enrolment: Enrolment) -> dict[str, int]:
+    """B's unit with a budget and B's booked place, and B's request for an external
+    training awaiting HR, with a file (the row only: no file is written in tests)."""
+    from decimal import Decimal
+
+    from courses.budgets.bookings import book
+    from courses.budgets.models import TrainingBudget
+    from courses.external.models import ExternalAttachment, ExternalRequest
+
+    now = utcnow()
+    db.session.add(TrainingBudget(department_id=dept_b.id, year=now.year, amount=Decimal("5000")))
+    book(enrolment, now)
+    request = ExternalRequest(
+        employee_id=stranger.id,
+        title="Zertifizierung Zwiebelfisch",
+        provider="Akademie Prüfstadt",
+        starts_at=now + timedelta(days=40),
+        ends_at=now + timedelta(days=41),
+        online=True,
+        duration_ue=8,
+        cost=Decimal("450.00"),
+        travel_cost=Decimal("0"),
+        reason="Bertha Zwiebelfisch (PZB4711) braucht die Zertifizierung.",
+        state="pending_hr",
+        submitted_at=now,
+        updated_at=now,
+    )
+    db.session.add(request)
+    db.session.flush()
+    attachment = ExternalAttachment(
+        request_id=request.id,
+        kind="offer",
+        filename="Angebot-Zwiebelfisch.pdf",
+        stored_name="0" * 64,
+        content_type="application/pdf",
+        size=100,
+        sha256="0" * 64,
+        uploaded_at=now,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    return {"department_id": dept_b.id, "request_id": request.id, "attachment_id": attachment.id}

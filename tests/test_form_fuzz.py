@@ -230,6 +230,7 @@ def page_urls(app: Any, world: World) -> list[str]:
             urls.append(rule.build(values, append_unknown=False)[1])
     # Pages of objects on A's side (the trainer's own roster).
     urls.append(f"/kurse/termine/{world.session_a.id}/teilnehmende")
+    urls.append(f"/kurse/bewertungen/{world.ids['evaluated_session_id']}")  # A's evaluation
     return sorted(set(urls))
 
 

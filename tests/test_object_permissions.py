@@ -42,6 +42,9 @@ EXPECTATIONS: list[tuple[str, frozenset[str], frozenset[str]]] = [
     ("auth.logout", NOBODY, ALL),
     ("auth.login", NOBODY, NOBODY),
     ("auth.account", NOBODY, ALL),
+    # Sign-on through the directory: public ways in (not configured here: 404).
+    ("signon.*", NOBODY, NOBODY),
+    ("signon_admin.*", frozenset({"admin"}), frozenset({"admin"})),
     ("academy.set_language", NOBODY, ALL),
     ("academy.home", NOBODY, NOBODY),
     ("academy.healthz", NOBODY, NOBODY),
@@ -73,6 +76,10 @@ EXPECTATIONS: list[tuple[str, frozenset[str], frozenset[str]]] = [
     ("frameworks.import_*", NOBODY, NOBODY),
     ("frameworks.*", NOBODY, NOBODY),
     ("admin.*", frozenset({"admin"}), frozenset({"admin"})),
+    # Invitations: the link's page shows only the invited person (a wrong link nothing);
+    # HR and administrators list and invite staff without an account.
+    ("invitations.accept_invitation", NOBODY, NOBODY),
+    ("invitations.*", frozenset({"hr", "admin"}), frozenset({"hr", "admin"})),
     ("audit.audit_log", frozenset({"admin", "hr", "council"}), NOBODY),
     ("audit.access_log", frozenset({"admin", "council"}), NOBODY),
     ("access_overview.*", frozenset({"admin", "council"}), NOBODY),
@@ -103,6 +110,41 @@ EXPECTATIONS: list[tuple[str, frozenset[str], frozenset[str]]] = [
     ("courses.sign_in_sheet", HR, NOBODY),
     ("courses.roster_*", HR, HR),
     ("courses.manage_*", HR, HR),
+    # Budgets: no names on the overview and in the finance files; a unit's bookings name
+    # people (B's unit: HR only); HR sets budgets. External training: B's request and its
+    # file for HR (the prober head heads another unit); only B withdraws it.
+    ("courses.budgets", NOBODY, NOBODY),
+    ("courses.budget_unit", HR, NOBODY),
+    ("courses.budget_set", HR, HR),
+    ("courses.budget_*_csv", NOBODY, NOBODY),
+    ("courses.external_mine", NOBODY, NOBODY),
+    ("courses.external_new", NOBODY, ALL),  # one's own request
+    ("courses.external_course", NOBODY, NOBODY),
+    ("courses.external_withdraw", NOBODY, NOBODY),
+    ("courses.external_decisions", HR, NOBODY),
+    ("courses.external_*", HR, HR),
+    # Mandatory training: HR's pages show everyone (B is named by an assignment and has
+    # evidence); the prober head's team and one's own page do not hold B.
+    ("courses.mandatory_assignments", NOBODY, NOBODY),
+    ("courses.mandatory_new", NOBODY, NOBODY),
+    ("courses.mandatory_mine", NOBODY, NOBODY),
+    ("courses.mandatory_team", NOBODY, NOBODY),
+    ("courses.mandatory_*", HR, HR),
+    # Team bookings: the prober head books only A's unit; HR may release B's unit's
+    # reservation and withdraw a suggestion; only B answers B's suggestion.
+    ("courses.teambooking", NOBODY, NOBODY),
+    ("courses.teambooking_session", NOBODY, NOBODY),
+    ("courses.teambooking_reserve", NOBODY, NOBODY),
+    ("courses.teambooking_*", HR, HR),
+    ("courses.proposal_*", NOBODY, NOBODY),
+    # Course evaluations: no page names anyone who answered; HR keeps questionnaires,
+    # settings and rounds; the prober took no part in B's session.
+    ("courses.my_evaluations", NOBODY, NOBODY),
+    ("courses.evaluation_answer", NOBODY, NOBODY),
+    ("courses.questionnaire*", NOBODY, HR),
+    ("courses.question_*", NOBODY, HR),
+    ("courses.evaluation_*", NOBODY, HR),
+    ("reports.evaluation*", NOBODY, NOBODY),
     # Talent: profiles of B for HR only (the prober head heads another unit).
     ("talent.my_competencies", NOBODY, NOBODY),
     ("talent.self_assessment", NOBODY, frozenset({"employee", "head", "hr", "trainer"})),
@@ -130,6 +172,11 @@ EXPECTATIONS: list[tuple[str, frozenset[str], frozenset[str]]] = [
     ("talent.selection_*", HR, HR),
     ("talent.cohort_*", HR, HR),
     ("talent.programme*", HR, HR),
+    # Read API: a login session is no token (401); its documentation holds no people;
+    # administrators manage the tokens (which are about no one).
+    ("api.*", NOBODY, NOBODY),
+    ("api_docs.*", NOBODY, NOBODY),
+    ("api_tokens.*", NOBODY, frozenset({"admin"})),
 ]
 
 # ---------------------------------------------------------------------------
@@ -139,6 +186,7 @@ EXPECTATIONS: list[tuple[str, frozenset[str], frozenset[str]]] = [
 #: ``token`` / ``key`` / ``fmt`` differ per route and are filled per endpoint below.
 TOKEN_ROUTES = {
     "courses.calendar_feed": "calendar_revoked",
+    "invitations.accept_invitation": "calendar_revoked",  # a token of another kind
     "staff.preview": "staff_upload",
     "staff.result": "staff_upload",
     "staff.problems_file": "staff_upload",
@@ -151,6 +199,8 @@ TOKEN_ROUTES = {
 FORMATS = {
     "privacy.my_data_file": "json",
     "access_overview.overview_file": "csv",
+    "reports.evaluations_export": "csv",
+    "reports.evaluation_session_export": "csv",
 }
 #: Routes taking a report key: every report, as page and CSV export.
 KEY_ROUTES = {"reports.report", "reports.export"}

@@ -1,6 +1,8 @@
 """The busiest pages run a fixed number of SQL statements, however much data there is:
 the catalogue (/kurse, also searched, filtered and on a later page), my learning
-(/kurse/meine) and the approval inbox (/kurse/genehmigungen, every tab).
+(/kurse/meine) and the approval inbox (/kurse/genehmigungen, every tab); mandatory
+training for a person, a head's team of 2,000 and the organisation, and a head's
+booking page (issue 16).
 
 Each test measures a page, adds many more rows of what the page lists (and of what it
 could be tempted to load one by one: sessions, outcomes, trainers, departments,
@@ -10,6 +12,7 @@ counts (login and layout included) so that an extra statement per page is notice
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from typing import Any
 
@@ -28,8 +31,11 @@ from tests.courses import factories as cf
 from tests.querycount import count_queries
 
 #: Statements per request today: the session with the account, roles, headed
-#: departments and unread count (1) plus the page's own.
-MOST = {"catalogue": 7, "learning": 6, "approvals": 4}
+#: departments and unread count (1) plus the page's own. The approval inbox's pending
+#: tab adds the cost and budget of its requests (courses.budgets.inbox): prices and
+#: travel, rooms and meetings, external trainers, the budgets above the requesters and
+#: the figures of the budgets found — five statements whatever the page holds.
+MOST = {"catalogue": 7, "learning": 6, "approvals": 9}
 
 
 def statements(client: FlaskClient, url: str) -> int:
@@ -203,3 +209,199 @@ def test_approval_inbox_statements_do_not_grow(client, login_as):
     assert max(small.values()) <= MOST["approvals"] + 1, small  # + the deciders' names
     html = client.get("/kurse/genehmigungen").get_data(as_text=True)
     assert html.count('<tr id="request-') == 25  # a full page of the 32 pending
+
+
+# ---------------------------------------------------------------------------
+# Mandatory training and team bookings (issue 16): a person's page, a head's team of
+# 2,000 and the organisation, counted set-based whatever the number of people
+# ---------------------------------------------------------------------------
+
+#: Today's counts (login and layout included): a person's page, a head's team, their
+#: booking page, HR's overview (filtered and not).
+MANDATORY_MOST = {"person": 7, "team": 13, "booking": 8, "overview": 10, "overview_all": 12}
+STAFF_BATCH = itertools.count(1)
+
+
+def staff(dept: Department, n: int, role_id: int | None = None) -> list[int]:
+    """``n`` active employees of ``dept`` in one bulk INSERT; their ids."""
+    from sqlalchemy import insert, select
+
+    from academy.org.models import Employee
+
+    tag = f"Q{dept.id}-{next(STAFF_BATCH)}-{n}"
+    rows = [
+        {
+            "personnel_no": f"{tag}-{i}",
+            "first_name": "Zähl",
+            "last_name": f"Person {i:05d}",
+            "department_id": dept.id,
+            "job_role_id": role_id,
+            "active": True,
+            "created_at": utcnow(),
+            "updated_at": utcnow(),
+        }
+        for i in range(n)
+    ]
+    db.session.execute(insert(Employee), rows)
+    return list(
+        db.session.scalars(select(Employee.id).where(Employee.personnel_no.like(f"{tag}-%")))
+    )
+
+
+def mandatory_world(head_dept: Department, members: int, extra_assignments: int) -> None:
+    """Members in two sub-units (half of them with a job role), assignments of every
+    target kind, completions and external evidence for some."""
+    from datetime import date
+
+    from courses.mandatory.models import Assignment, Evidence
+
+    role = factories.job_role()
+    units = [factories.department(parent=head_dept) for _ in range(2)]
+    ids: list[int] = []
+    for unit in units:
+        ids += staff(unit, members // 4, role.id)
+        ids += staff(unit, members // 4)
+    today = utcnow().date()
+    course = cf.course()
+    for i in range(extra_assignments):
+        kind = ("everyone", "job_role", "department")[i % 3]
+        assignment = Assignment(
+            title=f"Pflicht {i}",
+            target_kind=kind,
+            due_days=30,
+            first_due_on=today,
+            starts_on=date(2020, 1, 1),
+            recurrence_months=12 + i,
+            origin="hr",
+            job_role_id=role.id if kind == "job_role" else None,
+            department_id=units[0].id if kind == "department" else None,
+            created_at=utcnow(),
+            updated_at=utcnow(),
+        )
+        assignment.courses = [course]
+        db.session.add(assignment)
+        db.session.flush()
+        db.session.add_all(
+            Evidence(
+                assignment_id=assignment.id, employee_id=e, title="Nachweis", completed_on=today
+            )
+            for e in ids[::7]
+        )
+    past = cf.session(course, starts_at=utcnow() - timedelta(days=40), capacity=members)
+    for employee_id in ids[::11]:
+        db.session.add(
+            Enrolment(
+                session_id=past.id,
+                course_id=course.id,
+                employee_id=employee_id,
+                state=EnrolmentState.COMPLETED.value,
+                completed_on=today,
+                requested_at=utcnow(),
+            )
+        )
+    db.session.flush()
+
+
+def mandatory_counts(client: FlaskClient, urls: dict[str, str]) -> dict[str, int]:
+    return {key: statements(client, url) for key, url in urls.items()}
+
+
+def test_mandatory_and_team_booking_statements_do_not_grow(client, login_as):
+    from courses.mandatory.models import Assignment
+
+    boss = factories.employee()
+    top = factories.department(head=boss)
+    head = factories.user(emp=boss)
+    hr_account = factories.user(Role.HR)
+    session = cf.session(capacity=30)
+    urls = {
+        "person": "/kurse/pflichtschulungen/meine",
+        "team": "/kurse/pflichtschulungen/team?page=2",
+        "booking": f"/kurse/team-buchung/termine/{session.id}?page=2",
+    }
+    hr_urls = {
+        "overview": "/kurse/pflichtschulungen/uebersicht?status=overdue&page=2",
+        "overview_all": "/kurse/pflichtschulungen/uebersicht",
+    }
+    mandatory_world(top, 60, 2)
+    login_as(account=head)
+    small = mandatory_counts(client, urls)
+    login_as(account=hr_account)
+    small.update(mandatory_counts(client, hr_urls))
+
+    mandatory_world(top, 2000, 8)
+    login_as(account=head)
+    large = mandatory_counts(client, urls)
+    login_as(account=hr_account)
+    large.update(mandatory_counts(client, hr_urls))
+
+    assert large == small, (small, large)
+    for key, most in MANDATORY_MOST.items():
+        assert small[key] <= most, (key, small)
+    assert db.session.scalar(select_count(Assignment)) == 10
+    page = client.get("/kurse/pflichtschulungen/uebersicht").get_data(as_text=True)
+    assert page.count("<tr data-employee=") == 25
+
+
+def select_count(model: Any) -> Any:
+    from sqlalchemy import func, select
+
+    return select(func.count()).select_from(model)
+
+
+# ---------------------------------------------------------------------------
+# Budgets and external training (issue 17): HR's organisation with the forecast, a
+# unit's page with its bookings, the deciders' list of external requests
+# ---------------------------------------------------------------------------
+
+
+def budget_world(n: int, depts: list[Department], hr: User) -> None:
+    """``n`` paid sessions with places booked in the units, budgets for the units and
+    ``n`` external requests awaiting HR."""
+    from decimal import Decimal
+
+    from courses.budgets.models import TrainingBudget
+    from courses.enrolment.requests import request_enrolment
+    from courses.external.models import ExternalRequest
+
+    now = utcnow()
+    for i in range(n):
+        session = cf.session(
+            cf.course(cost=Decimal("120.00")),
+            starts_at=(now + timedelta(days=20 + i)).replace(microsecond=0),
+        )
+        dept = factories.department(parent=depts[i % len(depts)])
+        employee = factories.employee(dept)
+        request_enrolment(factories.user(emp=employee, password=None), employee, session, now)
+        db.session.add(
+            TrainingBudget(
+                department_id=dept.id, year=session.starts_at.year, amount=Decimal("900")
+            )
+        )
+        db.session.add(
+            ExternalRequest(
+                employee_id=employee.id, title=f"Extern {i}", provider="Anbieter",
+                starts_at=now + timedelta(days=40), ends_at=now + timedelta(days=41),
+                online=True, duration_ue=8, cost=Decimal("300"), travel_cost=Decimal("0"),
+                reason="Bedarf", state="pending_hr", submitted_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+    db.session.flush()
+
+
+def test_budget_and_external_pages_statements_do_not_grow(client, login_as):
+    hr = factories.user(Role.HR, password=None)
+    login_as(account=hr)
+    top = factories.department()
+    depts = [top, factories.department(parent=top)]
+    year = (utcnow() + timedelta(days=20)).year
+    urls = [
+        f"/kurse/budgets?jahr={year}",
+        f"/kurse/budgets/bereich/{top.id}?jahr={year}",
+        "/kurse/extern/entscheidungen",
+    ]
+    budget_world(2, depts, hr)
+    small = {url: statements(client, url) for url in urls}
+    budget_world(20, depts, hr)
+    large = {url: statements(client, url) for url in urls}
+    assert large == small, (small, large)

@@ -10,6 +10,7 @@ from flask import Flask
 
 from academy.accounts.models import Role
 from academy.auth.policy import _RULES, PUBLIC
+from api.auth.bearer import TOKEN_PERMISSION
 
 SKIPPED_ENDPOINTS = {"static", "bootstrap.static"}
 
@@ -47,6 +48,11 @@ def test_anonymous_is_sent_to_login(app, client):
         if _permission(app, endpoint) == PUBLIC:
             continue
         response = client.open(url, method=method)
+        if (_permission(app, endpoint) or "").startswith(TOKEN_PERMISSION):
+            # The read API takes tokens, not logins: 401 in JSON, never the login page.
+            assert response.status_code == 401, (endpoint, method, response.status_code)
+            assert response.is_json and "WWW-Authenticate" in response.headers, endpoint
+            continue
         assert response.status_code == 302, (endpoint, method, response.status_code)
         assert "/anmelden" in response.headers["Location"], endpoint
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, g
+from flask import abort, g, has_request_context
 from flask_login import current_user
 
 from academy.accounts.models import Role, User
@@ -29,13 +29,24 @@ Rule = Callable[[User, Any], bool]
 
 
 def roles_of(user: User | None) -> set[Role]:
+    """The account's roles: assigned ones, ``employee`` with a personnel record, ``head``
+    when heading a department. Worked out once per request and account (every rule the
+    navigation and the views ask starts here)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
+    known: dict[int, tuple[User, frozenset[Role]]] | None = None
+    if has_request_context():
+        known = g.setdefault("_roles_of", {})
+        found = known.get(id(user))
+        if found is not None and found[0] is user:
+            return set(found[1])
     roles = set(user.assigned_roles)
     if user.employee_id is not None:
         roles.add(Role.EMPLOYEE)
         if scope_of(user).is_head:
             roles.add(Role.HEAD)
+    if known is not None:
+        known[id(user)] = (user, frozenset(roles))
     return roles
 
 
@@ -69,6 +80,9 @@ def roles_rule(*roles: Role) -> Rule:
 
 def _authenticated(user: User, target: Any) -> bool:
     return True
+
+
+_authenticated.everyone = True  # type: ignore[attr-defined]
 
 
 def _view_employee(user: User, target: Any) -> bool:
@@ -108,6 +122,20 @@ def can(actor: User | None, action: str, target: Any = None) -> bool:
 
 def known_actions() -> list[str]:
     return sorted(_RULES)
+
+
+def decided_by_roles(action: str, roles: frozenset[Role]) -> bool | None:
+    """``can`` for an active account holding ``roles`` when the rule of ``action`` looks
+    at nothing but the roles (``roles_rule``, or any logged-in account); ``None`` when it
+    looks at more (the target, the account's data) and must be asked each time. What
+    the navigation may remember per set of roles."""
+    rule = _RULES.get(action)
+    if rule is None:
+        return False
+    if getattr(rule, "everyone", False):
+        return True
+    allowed = getattr(rule, "roles", None)
+    return bool(roles & allowed) if allowed is not None else None
 
 
 # ---------------------------------------------------------------------------

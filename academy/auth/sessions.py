@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from academy.accounts.models import User, UserSession
@@ -120,7 +120,11 @@ def _session_user_statement() -> Select[Any]:
     last_headed = headed.with_only_columns(func.max(Department.id)).scalar_subquery()
     unread = (
         select(func.count(Notification.id))
-        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .where(
+            # Its own notices and its person's (also those from before the account).
+            or_(Notification.user_id == User.id, Notification.employee_id == User.employee_id),
+            Notification.read_at.is_(None),
+        )
         .scalar_subquery()
     )
     return (

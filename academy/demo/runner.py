@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from academy.clock import utcnow
+from academy.database import refresh_statistics
 from academy.demo import steps
 from academy.demo.accounts import DEMO_ACCOUNTS
 from academy.demo.staff import core_step
@@ -109,6 +110,7 @@ def demo_command(employee_count: int, seed: int, if_empty: bool, allow_productio
     run_demo(seed=seed, employee_count=employee_count, now=utcnow())
     committing = perf_counter()
     db.session.commit()
+    refresh_statistics(force=True)  # SQLite's planner needs them for the large tables
     click.echo(f"Gespeichert in {de_seconds(perf_counter() - committing)}.")
     click.echo(f"Demodaten geladen in {de_seconds(perf_counter() - started)}. Demo-Konten:")
     for account in DEMO_ACCOUNTS:

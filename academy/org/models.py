@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from academy.clock import UTCDateTime, utcnow
 from academy.extensions import db
+from academy.org.names import MAX_KEY, name_key, name_key_default
 
 
 class Department(db.Model):
@@ -26,6 +27,8 @@ class Department(db.Model):
         index=True,
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The finance department's cost centre (Kostenstelle) of the unit, for the budget export.
+    cost_centre: Mapped[str | None] = mapped_column(String(20))
 
     parent: Mapped[Department | None] = relationship(remote_side="Department.id")
     head: Mapped[Employee | None] = relationship(foreign_keys=[head_id], post_update=True)
@@ -53,7 +56,11 @@ class JobRole(db.Model):
 
 class Employee(db.Model):
     __tablename__ = "employees"
-    __table_args__ = (Index("ix_employees_name", "last_name", "first_name"),)
+    __table_args__ = (
+        Index("ix_employees_name", "last_name", "first_name"),
+        # members of departments by job role, read from the index alone (team pages)
+        Index("ix_employees_team", "department_id", "active", "job_role_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     personnel_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -68,9 +75,24 @@ class Employee(db.Model):
     left_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Last and first name in German dictionary order (``academy.org.names``): set on
+    #: every insert and whenever a name changes on the object; a bulk UPDATE of names
+    #: sets it too (staff import, retention).
+    name_key: Mapped[str] = mapped_column(
+        String(MAX_KEY).with_variant(String(MAX_KEY, collation="C"), "postgresql"),
+        default=name_key_default,
+        index=True,
+    )
 
     department: Mapped[Department] = relationship(foreign_keys=[department_id])
     job_role: Mapped[JobRole | None] = relationship()
+
+    @validates("first_name", "last_name")
+    def _keep_name_key(self, key: str, value: str) -> str:
+        first = value if key == "first_name" else self.first_name
+        last = value if key == "last_name" else self.last_name
+        self.name_key = name_key(last, first)
+        return value
 
     @property
     def full_name(self) -> str:

@@ -6,7 +6,7 @@ own actions). Every collector runs a fixed number of statements."""
 from __future__ import annotations
 
 from flask_babel import gettext
-from sqlalchemy import String, cast, or_, select
+from sqlalchemy import ColumnElement, String, cast, or_, select
 from sqlalchemy.orm import aliased
 
 from academy.accounts.models import (
@@ -21,7 +21,7 @@ from academy.audit.log import ACCESS_LABELS
 from academy.audit.models import AccessLogEntry, AuditLogEntry
 from academy.auth.throttle import login_key
 from academy.extensions import db
-from academy.notifications.models import Notification, OutboxMessage
+from academy.notifications.models import Notification, OutboxAttachment, OutboxMessage
 from academy.org.models import Department, Employee, JobRole
 from academy.privacy.collect import audit_entries, audit_records
 from academy.privacy.registry import Record, declare_not_exported, register_personal_data
@@ -82,6 +82,8 @@ def account(employee_id: int | None, user_id: int | None) -> list[Record]:
             "Aktiv": user.active,
             "Sprache": user.locale,
             "Lokales Passwort gesetzt": user.password_hash is not None,
+            "Verknüpftes Dienstkonto": user.identity_provider,
+            "Kennung im Verzeichnis": user.external_subject,
             "Angelegt am": user.created_at,
             "Letzte Anmeldung": user.last_login_at,
         }
@@ -122,13 +124,19 @@ def roles(employee_id: int | None, user_id: int | None) -> list[Record]:
         records += [
             {
                 "Rolle": _role_label(a.role),
-                "Art": "zugewiesen",
+                "Art": _role_source(a),
                 "Seit": a.granted_at,
                 "Vergeben von": name,
             }
             for a, name in rows
         ]
     return records
+
+
+def _role_source(assignment: RoleAssignment) -> str:
+    if assignment.local and assignment.directory:
+        return "zugewiesen und aus Verzeichnisgruppe"
+    return "aus Verzeichnisgruppe" if assignment.directory else "zugewiesen"
 
 
 def login_sessions(employee_id: int | None, user_id: int | None) -> list[Record]:
@@ -160,12 +168,23 @@ def login_attempts(employee_id: int | None, user_id: int | None) -> list[Record]
     return [{"Zeitpunkt": a.at, "Adresse": a.address} for a in rows]
 
 
+def _own_notices(employee_id: int | None, user_id: int | None) -> list[ColumnElement[bool]]:
+    """Notices to the person (also before they had an account) and to the account."""
+    conditions = []
+    if employee_id is not None:
+        conditions.append(Notification.employee_id == employee_id)
+    if user_id is not None:
+        conditions.append(Notification.user_id == user_id)
+    return conditions
+
+
 def notifications(employee_id: int | None, user_id: int | None) -> list[Record]:
-    if user_id is None:
+    conditions = _own_notices(employee_id, user_id)
+    if not conditions:
         return []
     rows = db.session.scalars(
         select(Notification)
-        .where(Notification.user_id == user_id)
+        .where(or_(*conditions))
         .order_by(Notification.created_at, Notification.id)
     ).all()
     return [
@@ -184,12 +203,12 @@ def notifications(employee_id: int | None, user_id: int | None) -> list[Record]:
 def emails(employee_id: int | None, user_id: int | None) -> list[Record]:
     """E-mails to the person: linked to one of their notices, or sent to their address."""
     addresses = select(User.email).where(User.id == user_id)
-    conditions = [
-        OutboxMessage.notification_id.in_(
-            select(Notification.id).where(Notification.user_id == user_id)
-        ),
-        OutboxMessage.to_address.in_(addresses),
-    ]
+    conditions = [OutboxMessage.to_address.in_(addresses)]
+    notices = _own_notices(employee_id, user_id)
+    if notices:
+        conditions.append(
+            OutboxMessage.notification_id.in_(select(Notification.id).where(or_(*notices)))
+        )
     if employee_id is not None:
         conditions.append(
             OutboxMessage.to_address.in_(
@@ -203,12 +222,21 @@ def emails(employee_id: int | None, user_id: int | None) -> list[Record]:
         .where(or_(*conditions))
         .order_by(OutboxMessage.created_at, OutboxMessage.id)
     ).all()
+    files: dict[int, list[str]] = {}
+    if rows:
+        for outbox_id, filename in db.session.execute(
+            select(OutboxAttachment.outbox_id, OutboxAttachment.filename)
+            .where(OutboxAttachment.outbox_id.in_([m.id for m in rows]))
+            .order_by(OutboxAttachment.id)
+        ):
+            files.setdefault(outbox_id, []).append(filename)
     return [
         {
             "Erstellt am": m.created_at,
             "An": m.to_address,
             "Betreff": m.subject,
             "Text": m.body,
+            "Anhänge": ", ".join(files.get(m.id, [])) or None,
             "Versendet am": m.sent_at,
             "Zustellversuche": m.attempts,
         }
@@ -321,7 +349,9 @@ def register_core_sections() -> None:
         tables=("notifications",),
         order=600,
     )
-    register_personal_data("emails", "E-Mails an Sie", emails, tables=("outbox",), order=610)
+    register_personal_data(
+        "emails", "E-Mails an Sie", emails, tables=("outbox", "outbox_attachments"), order=610
+    )
     register_personal_data(
         "einsichtnahmen",
         "Einsichtnahmen in Ihre Daten",

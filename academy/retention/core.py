@@ -1,6 +1,6 @@
 """The core's retention rules: the personnel record and the account of a person who left,
-what hangs on the account (roles, login sessions, in-app notices, e-mails waiting for the
-old address), and the access and audit logs by age."""
+what hangs on them (roles, login sessions, in-app notices to the person or the account,
+e-mails waiting for the old address), and the access and audit logs by age."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from academy.accounts.models import RoleAssignment, User, UserSession
 from academy.audit.models import AccessLogEntry, AuditLogEntry
 from academy.notifications.models import Notification, OutboxMessage
 from academy.org.models import Employee
+from academy.org.names import SEPARATOR, fold_name
 from academy.retention.rules import (
     FORMER_EMPLOYEE,
     Cutoff,
@@ -33,6 +34,11 @@ def anonymous_last_name() -> ColumnElement[str]:
     return literal("#") + _number(Employee.id)
 
 
+def anonymous_name_key() -> ColumnElement[str]:
+    """``Employee.name_key`` of the anonymised name (no trace of the old one)."""
+    return anonymous_last_name() + literal(SEPARATOR + fold_name(FORMER_EMPLOYEE))
+
+
 def anonymous_personnel_no() -> ColumnElement[str]:
     return literal(PERSONNEL_NO_PREFIX) + _number(Employee.id)
 
@@ -51,6 +57,7 @@ def _employee_condition(cutoff: Cutoff) -> ColumnElement[bool]:
         or_(
             Employee.first_name != FORMER_EMPLOYEE,
             Employee.last_name != anonymous_last_name(),
+            Employee.name_key != anonymous_name_key(),
             Employee.personnel_no != anonymous_personnel_no(),
             Employee.email.is_not(None),
             Employee.entry_date.is_not(None),
@@ -81,6 +88,14 @@ def _old_addresses(cutoff: Cutoff) -> ColumnElement[bool]:
     return OutboxMessage.to_address.in_(union(employees, accounts).subquery().select())
 
 
+def _notices_of_leavers(cutoff: Cutoff) -> ColumnElement[bool]:
+    """Notices to the person (with or without an account) and to their account."""
+    return or_(
+        Notification.employee_id.in_(cutoff.leavers()),
+        Notification.user_id.in_(cutoff.accounts()),
+    )
+
+
 def _of_accounts(column: Any) -> Callable[[Cutoff], ColumnElement[bool]]:
     return lambda cutoff: column.in_(cutoff.accounts())
 
@@ -97,20 +112,26 @@ def register() -> None:
             order=10,
         )
     )
-    for name, description, model, column in (
-        ("notifications", "Benachrichtigungen im Konto gelöscht", Notification, "user_id"),
-        ("login_sessions", "Anmeldesitzungen beendet", UserSession, "user_id"),
-    ):
-        register_retention_rule(
-            table_rule(
-                kind,
-                name,
-                description,
-                model,
-                _of_accounts(getattr(model, column)),
-                order=20,
-            )
+    register_retention_rule(
+        table_rule(
+            kind,
+            "notifications",
+            "Benachrichtigungen gelöscht",
+            Notification,
+            _notices_of_leavers,
+            order=20,
         )
+    )
+    register_retention_rule(
+        table_rule(
+            kind,
+            "login_sessions",
+            "Anmeldesitzungen beendet",
+            UserSession,
+            _of_accounts(UserSession.user_id),
+            order=20,
+        )
+    )
     register_retention_rule(
         table_rule(
             kind,
@@ -133,6 +154,7 @@ def register() -> None:
             lambda: {
                 "first_name": FORMER_EMPLOYEE,
                 "last_name": anonymous_last_name(),
+                "name_key": anonymous_name_key(),
                 "personnel_no": anonymous_personnel_no(),
                 "email": None,
                 "entry_date": None,

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         panels,  # noqa: F401 - registers the start-page panels
         views,
     )
+    from academy.web.cookies import init_cookies
     from academy.web.errors import init_errors
     from academy.web.inputs import init_inputs
     from academy.web.proxy import init_proxy
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
 
     init_proxy(app)
     init_requests(app)
+    init_cookies(app)
     init_inputs(app)
     init_errors(app)
     init_templating(app)

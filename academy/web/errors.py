@@ -3,15 +3,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from academy.errors import DomainError
 from academy.i18n import N_, translate
+
+#: Path prefixes whose errors a feature answers itself (``answer_errors_under``): the read
+#: API answers every error under ``/api/`` in JSON, also for a URL that matches no route.
+_PATH_ANSWERS: dict[str, Callable[[HTTPException], Any]] = {}
+
+
+def answer_errors_under(prefix: str, answer: Callable[[HTTPException], Any]) -> None:
+    """Let ``answer(error)`` answer every HTTP error of a request under ``prefix``."""
+    _PATH_ANSWERS[prefix] = answer
+
+
+def _path_answer() -> Callable[[HTTPException], Any] | None:
+    path = request.path
+    return next((a for p, a in _PATH_ANSWERS.items() if path.startswith(p)), None)
 
 
 def _wants_json() -> bool:
@@ -62,12 +77,16 @@ def render_error(code: int, message: str | None = None) -> tuple[str, int]:
 
 def _handle_http_error(error: HTTPException) -> Any:
     code = error.code or 500
+    if (answer := _path_answer()) is not None:
+        return answer(error)
     if _wants_json():
         return {"error": code, "message": gettext(ERROR_TITLES.get(code, "Error"))}, code
     return render_error(code)
 
 
 def _handle_csrf(error: CSRFError) -> Any:
+    if (answer := _path_answer()) is not None:
+        return answer(error)
     return render_error(
         400, gettext("The form has expired. Please reload the page and submit it again.")
     )
@@ -95,6 +114,8 @@ def _handle_500(error: Exception) -> Any:
         "Unhandled exception on %s %s", request.method, request.path, exc_info=error
     )
     db.session.rollback()
+    if (answer := _path_answer()) is not None:
+        return answer(InternalServerError())
     return render_error(500)
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
-from flask import url_for
+from flask import current_app, request, url_for
 
 from academy.accounts.models import Role, User
-from academy.auth.policy import can
+from academy.auth.policy import can, decided_by_roles, roles_of
+
+#: Section → entries (``url``, ``label``, ``endpoint``), as the base layout shows them.
+NavSections: TypeAlias = dict[str, list[dict[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,8 @@ class Panel:
 class Registry:
     nav: list[NavItem] = field(default_factory=list)
     panels: list[Panel] = field(default_factory=list)
+    #: (number of entries, actions the policy is asked per request), see ``nav_for``
+    asked: tuple[int, tuple[str, ...]] | None = None
 
 
 registry = Registry()
@@ -58,10 +63,49 @@ def add_panel(panel: Panel) -> None:
         registry.panels.append(panel)
 
 
-def nav_for(user: User) -> dict[str, list[dict[str, str]]]:
+#: Remembered navigations per app (``nav_for``); the oldest half goes beyond this.
+NAV_CACHE_SIZE = 4096
+
+
+def nav_for(user: User, roles: set[Role] | frozenset[Role] | None = None) -> NavSections:
+    """The entries ``user`` may use, by section, with their URLs — worked out once per
+    account, set of roles and URL prefix and remembered by the app. Whether an entry is
+    offered is asked without a target, which every rule answers from the roles (a rule
+    that also looks at the account is asked again when the account's roles change);
+    the page behind an entry asks the policy itself."""
+    if not getattr(user, "active", False):
+        return {}
+    held = frozenset(roles_of(user) if roles is None else roles)
+    cache: dict[Any, NavSections] = current_app.extensions.setdefault("academy_nav", {})
+    key = (user.id, held, request.script_root, len(registry.nav))
+    sections = cache.get(key)
+    if sections is None:
+        if len(cache) >= NAV_CACHE_SIZE:
+            for old in list(cache)[: NAV_CACHE_SIZE // 2]:
+                del cache[old]
+        asked = {action: can(user, action) for action in _asked_actions()}
+        sections = cache[key] = _sections(held, asked)
+    return sections
+
+
+def _asked_actions() -> tuple[str, ...]:
+    """The actions of entries that the roles alone do not decide (the roles given do not
+    matter: a rule either looks at roles only or not)."""
+    if registry.asked is None or registry.asked[0] != len(registry.nav):
+        actions = dict.fromkeys(
+            i.action for i in registry.nav if decided_by_roles(i.action, frozenset()) is None
+        )
+        registry.asked = (len(registry.nav), tuple(actions))
+    return registry.asked[1]
+
+
+def _sections(held: frozenset[Role], asked: dict[str, bool]) -> NavSections:
     chosen: dict[str, NavItem] = {}
     for item in registry.nav:
-        if item.endpoint not in chosen and can(user, item.action):
+        allowed = decided_by_roles(item.action, held)
+        if allowed is None:
+            allowed = asked[item.action]
+        if allowed and item.endpoint not in chosen:
             chosen[item.endpoint] = item
     sections: dict[str, list[dict[str, str]]] = {}
     for item in sorted(chosen.values(), key=lambda i: (i.order, i.label)):

@@ -35,18 +35,28 @@ CSP = "; ".join(
 )
 
 
+#: Headers every answer carries unless the view set them itself.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+NO_STORE = ("Cache-Control", "no-store")
+
+
 def _security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    present = {name.lower() for name, _value in headers.items()}
+    wanted = list(SECURITY_HEADERS)
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted.append(HSTS)
     if current_user and current_user.is_authenticated:
-        headers.setdefault("Cache-Control", "no-store")
+        wanted.append(NO_STORE)
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 
@@ -59,7 +69,8 @@ def _load_user(token: str) -> User | None:
 
 def _renew_session_cookie() -> None:
     # Flask-Login keeps only the session token; make the cookie expire with the session.
-    # (Flask renews a permanent session's cookie on every response by itself.)
+    # (The cookie is written when the session changes — at login — and not signed again
+    # for every answer: SESSION_REFRESH_EACH_REQUEST is off.)
     if not session.permanent:
         session.permanent = True
 

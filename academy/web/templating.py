@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader, pass_eval_context
@@ -17,7 +17,9 @@ from markupsafe import Markup
 from academy.accounts.models import ROLE_LABELS
 from academy.auth.policy import can, current_roles
 from academy.i18n import fmt_date, fmt_datetime, fmt_number, localized_attr, translate
+from academy.web.cookies import csrf_token
 from academy.web.hooks import template_hook
+from academy.web.layout import layout_links
 from academy.web.navigation import nav_for
 
 
@@ -37,10 +39,14 @@ def _template_context() -> dict[str, Any]:
     user = current_user._get_current_object()
     if user is None or not user.is_authenticated:
         user = None
+    roles = current_roles() if user else set()
     return {
-        "nav": nav_for(user) if user else {},
-        "roles": current_roles() if user else set(),
+        "nav": nav_for(user, roles) if user else {},
+        "roles": roles,
+        "viewer": user,  # the logged-in account (None: nobody), for the base layout
+        "layout": layout_links(),
         "can": lambda action, target=None: can(user, action, target),
+        "csrf_token": csrf_token,
         "org_name": _config("ORG_NAME"),
         "locale": _locale(),
         **_gettext_callables(),
@@ -48,19 +54,36 @@ def _template_context() -> dict[str, Any]:
 
 
 def _gettext_callables() -> dict[str, Any]:
-    """``_``, ``gettext``, ``ngettext`` … for one rendering, bound to the translations of
-    the current locale (looked up once here instead of at every call, as Flask-Babel's
-    globals do). Same behaviour as Jinja's new-style gettext: the result is escaped in
-    autoescaped templates and always used as a %-format string with the keyword
-    arguments (``num`` included for the plural forms). They take the evaluation context,
-    not the whole context, so a call in a loop does not copy the loop's variables."""
-    translations = get_translations()
+    """``_``, ``gettext``, ``ngettext`` … bound to the translations of the current locale
+    (looked up once per rendering instead of at every call, as Flask-Babel's globals
+    do, and made once per catalogue). Same behaviour as Jinja's new-style gettext: the
+    result is escaped in autoescaped templates and always used as a %-format string with
+    the keyword arguments (``num`` included for the plural forms). They take the
+    evaluation context, not the whole context, so a call in a loop does not copy the
+    loop's variables. A text without arguments is translated once per catalogue."""
+    made: dict[Any, dict[str, Any]] = current_app.extensions.setdefault("academy_gettext", {})
+    locale = get_locale()
+    found = made.get(locale)
+    if found is None:
+        found = made[locale] = _make_callables(_catalogue())
+    return found
+
+
+def _make_callables(translations: Any) -> dict[str, Any]:
     ugettext, ungettext = translations.ugettext, translations.ungettext
     upgettext, unpgettext = translations.upgettext, translations.unpgettext
 
+    plain: dict[tuple[str, bool], str] = {}  # (text, autoescape) → translated, formatted
+
     @pass_eval_context
     def gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
-        return _format(eval_ctx, ugettext(string), variables)
+        if variables:
+            return _format(eval_ctx, ugettext(string), variables)
+        key = (string, eval_ctx.autoescape)
+        found = plain.get(key)
+        if found is None:
+            found = plain[key] = _format(eval_ctx, ugettext(string), variables)
+        return found
 
     @pass_eval_context
     def ngettext(
@@ -113,8 +136,6 @@ def _number(value: Any, digits: int | None = None) -> str:
 
 
 def _config(key: str) -> Any:
-    from flask import current_app
-
     return current_app.config.get(key)
 
 
@@ -123,7 +144,34 @@ def _locale() -> str:
     return loc.language if loc else "de"
 
 
+def _catalogue() -> Any:
+    """The translations of the request's language, made once per language (Flask-Babel
+    looks them up again, by the locale's name, at every call)."""
+    made: dict[Any, Any] = current_app.extensions.setdefault("academy_catalogues", {})
+    locale = get_locale()
+    found = made.get(locale)
+    if found is None:
+        found = made[locale] = get_translations()
+    return found
+
+
+def _install_gettext(app: Flask) -> None:
+    """The environment's own ``_``/``gettext``…: what macros imported without context
+    call (the template context's are in ``_gettext_callables``). Jinja's new-style
+    wrappers around plain lookups in the request language's catalogue."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda string: _catalogue().ugettext(string),
+        lambda singular, plural, n: _catalogue().ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, string: _catalogue().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: _catalogue().unpgettext(
+            context, singular, plural, n
+        ),
+    )
+
+
 def init_templating(app: Flask) -> None:
+    _install_gettext(app)
     app.context_processor(_template_context)
     app.jinja_env.filters.update(date=fmt_date, datetime=fmt_datetime, number=_number)
     app.jinja_env.globals["translate"] = translate

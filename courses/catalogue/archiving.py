@@ -55,6 +55,8 @@ def archive_course(
 def unarchive_course(actor: User, course: Course, now: datetime) -> Course:
     if not course.archived:
         raise Conflict(N_("The course is not archived."))
+    if course.external:
+        raise Conflict(N_("An external training approved on request never enters the catalogue."))
     course.archived = False
     course.updated_at = now
     db.session.flush()

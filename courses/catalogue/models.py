@@ -78,6 +78,9 @@ class Course(db.Model):
     requires_approval: Mapped[bool] = mapped_column(Boolean, default=True)
     validity_months: Mapped[int | None] = mapped_column(Integer)
     archived: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    #: A training bought outside the catalogue for one approved request
+    #: (``courses.external``): archived from the start, never in the catalogue.
+    external: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -14,7 +14,7 @@ from academy.frameworks.models import Competence, CompetenceArea, Framework, Fra
 from academy.org.models import Employee
 from courses.catalogue.models import Category, Course, CourseOutcome
 from courses.enrolment.models import ACTIVE_STATES, Enrolment, EnrolmentState
-from courses.sessions.models import CourseSession
+from courses.sessions.models import CourseSession, SessionMeeting
 
 
 def all_categories() -> list[Category]:
@@ -70,7 +70,10 @@ def open_sessions(course: Course, now: datetime) -> list[CourseSession]:
     return list(
         db.session.scalars(
             select(CourseSession)
-            .options(joinedload(CourseSession.trainer))
+            .options(
+                joinedload(CourseSession.trainer),
+                selectinload(CourseSession.meetings).joinedload(SessionMeeting.room),
+            )
             .where(
                 CourseSession.course_id == course.id,
                 CourseSession.cancelled_at.is_(None),
@@ -154,8 +157,9 @@ def course_for_editing(course_id: int) -> Course | None:
 def managed_courses(
     text: str | None, category_id: int | None, status: str | None
 ) -> Select[tuple[Course]]:
-    """HR's course list (archived ones too), filtered by text, category and status."""
-    query = select(Course).options(joinedload(Course.category))
+    """HR's course list (archived ones too, not the external trainings approved on
+    request: they are on their requests' pages), filtered by text, category and status."""
+    query = select(Course).options(joinedload(Course.category)).where(Course.external.is_(False))
     if text:
         query = query.where(
             or_(

@@ -163,7 +163,7 @@ def _session_conditions(shape: _SessionShape) -> list[ColumnElement[bool]]:
         conditions.append(CourseSession.starts_at < bindparam("starts_before"))
     if shape.free_seats:
         conditions += [
-            CourseSession.confirmed_count < CourseSession.capacity,
+            CourseSession.confirmed_count + CourseSession.reserved_seats < CourseSession.capacity,
             CourseSession.enrolment_deadline > now,
         ]
     return conditions

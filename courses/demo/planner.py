@@ -103,6 +103,7 @@ def _notifications(planner: Planner, enrolments: list[dict[str, Any]]) -> list[d
             "kind": "enrolment.approved",
             "course": code,
             "user_id": user,
+            "employee_id": people.employee,
             "subject": NOTICES["approved_subject"].format(**texts),
             "created_at": item["updated_at"],
         }
@@ -116,6 +117,7 @@ def _notifications(planner: Planner, enrolments: list[dict[str, Any]]) -> list[d
                     "kind": "enrolment.approval_requested",
                     "course": None,
                     "user_id": people.head_user,
+                    "employee_id": people.head,
                     "subject": NOTICES["request_subject"].format(**texts),
                     "created_at": item["requested_at"],
                     "body": NOTICES["request_body"].format(**texts),

@@ -163,6 +163,7 @@ def write_plan(plan: CoursePlan, now: datetime, competences: dict[str, int]) -> 
     notes = [
         {
             "user_id": n["user_id"],
+            "employee_id": n["employee_id"],
             "kind": n["kind"],
             "subject": n["subject"],
             "body": n["body"],

@@ -19,6 +19,7 @@ from academy.errors import Conflict, PermissionDenied, ValidationFailed
 from academy.extensions import db
 from academy.i18n import N_
 from courses.enrolment import notices
+from courses.enrolment.invitations import CANCEL, calendar_invitation
 from courses.enrolment.lifecycle import (
     fill_free_seats,
     free_seat,
@@ -109,12 +110,17 @@ def cancel(
         reason=reason,
         details={"late": late},
     )
+    # A place that was in the person's calendar is taken out of it again.
+    invitations = (
+        [calendar_invitation(session, enrolment.employee_id, CANCEL, now)] if held_seat else []
+    )
     notices.send_to_employee(
         enrolment.employee_id,
         notices.CANCELLED,
         {**notices.session_params(session), "reason": notices.reason_text(reason)},
         now,
         notices.learning_link(),
+        invitations,
     )
     if held_seat:
         free_seat(session)
@@ -171,9 +177,10 @@ def cancel_session(actor: User, session: CourseSession, reason: str, now: dateti
             .order_by(Enrolment.id)
         )
     )
-    accounts = notices.accounts_for(e.employee_id for e in enrolments)
+    recipients = notices.people(e.employee_id for e in enrolments)
     params = {**notices.session_params(session), "reason": reason}
     for enrolment in enrolments:
+        held_seat = enrolment.state == EnrolmentState.CONFIRMED
         enrolment.cancelled_at = now
         enrolment.cancelled_by_id = actor.id
         enrolment.cancel_reason = reason
@@ -188,12 +195,19 @@ def cancel_session(actor: User, session: CourseSession, reason: str, now: dateti
             reason=reason,
             details={"session_cancelled": True},
         )
+        invitations = (
+            # extra=1: the session's cancellation is recorded below, after the notices.
+            [calendar_invitation(session, enrolment.employee_id, CANCEL, now, extra=1)]
+            if held_seat
+            else []
+        )
         notices.send(
-            accounts.get(enrolment.employee_id),
+            recipients.get(enrolment.employee_id),
             notices.SESSION_CANCELLED,
             params,
             now,
             notices.learning_link(),
+            invitations,
         )
     record(
         actor,

@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from academy.accounts.models import User
@@ -23,8 +24,10 @@ from academy.database import begin_write
 from academy.extensions import db
 from courses.catalogue.models import Course, CourseFormat
 from courses.enrolment import notices
+from courses.enrolment.invitations import REQUEST, calendar_invitation
 from courses.enrolment.models import Enrolment, EnrolmentState
-from courses.sessions.models import CourseSession
+from courses.sessions.models import CourseSession, SessionMeeting
+from courses.signals import enrolment_changed
 
 #: ``transition(..., from_state=NEW)``: the enrolment has just been created.
 NEW = "__new__"
@@ -53,11 +56,13 @@ def reload(enrolment: Enrolment) -> Enrolment:
 
 
 def take_seat(session: CourseSession) -> bool:
-    """Take one seat if one is free; False when the session is full."""
+    """Take one seat if one is free (seats reserved for a unit are not); False when the
+    session is full."""
     new_count = db.session.execute(
         update(CourseSession)
         .where(
-            CourseSession.id == session.id, CourseSession.confirmed_count < CourseSession.capacity
+            CourseSession.id == session.id,
+            CourseSession.confirmed_count + CourseSession.reserved_seats < CourseSession.capacity,
         )
         .values(confirmed_count=CourseSession.confirmed_count + 1)
         .returning(CourseSession.confirmed_count)
@@ -129,6 +134,9 @@ def audit_transition(
         details=details,
         now=now,
     )
+    enrolment_changed.send(
+        enrolment, actor=actor, from_state=from_state, to_state=to_state.value, now=now
+    )
 
 
 def confirm(enrolment: Enrolment, now: datetime) -> None:
@@ -164,16 +172,28 @@ def automatic_move_up_allowed(session: CourseSession, now: datetime) -> bool:
 
 
 def has_clash(employee_id: int, session: CourseSession, *, exclude_id: int | None = None) -> bool:
-    """Does the employee hold a confirmed place in another session at the same time?
+    """Does the employee hold a confirmed place in another session with a meeting at the
+    same time as one of this session's meetings? (Meetings are compared, not the span
+    from first to last: a workshop on 3 and 10 March leaves 5 March free.)
 
     Self-paced courses (e-learning over weeks) are learnt whenever it suits, so they
     neither clash nor are clashed with."""
     if session.course.format == CourseFormat.SELF_PACED.value:
         return False
+    mine, theirs = aliased(SessionMeeting), aliased(SessionMeeting)
     other = (
         select(Enrolment.id)
         .join(CourseSession, CourseSession.id == Enrolment.session_id)
         .join(Course, Course.id == CourseSession.course_id)
+        .join(theirs, theirs.session_id == CourseSession.id)
+        .join(
+            mine,
+            and_(
+                mine.session_id == session.id,
+                mine.starts_at < theirs.ends_at,
+                mine.ends_at > theirs.starts_at,
+            ),
+        )
     )
     other = other.where(
         Course.format != CourseFormat.SELF_PACED.value,
@@ -199,6 +219,7 @@ def notify_moved_up(enrolment: Enrolment, now: datetime) -> None:
         params,
         now,
         notices.learning_link(),
+        [calendar_invitation(session, enrolment.employee_id, REQUEST, now)],
     )
     employee = enrolment.employee
     head = notices.head_account(employee.id, employee.department)

@@ -13,7 +13,7 @@ from academy.extensions import db
 from academy.i18n import N_
 from academy.org.models import Employee
 from courses.catalogue.models import Course
-from courses.sessions.models import CourseSession
+from courses.sessions.models import CourseSession, SessionMeeting
 
 
 class EnrolmentState(enum.StrEnum):
@@ -72,7 +72,8 @@ class Enrolment(db.Model):
             ),
         ),
         Index("ix_enrolments_session_state", "session_id", "state"),
-        Index("ix_enrolments_employee_state", "employee_id", "state"),
+        # covers the completed courses a person's levels are read from (talent)
+        Index("ix_enrolments_employee_state", "employee_id", "state", "course_id", "completed_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -106,3 +107,23 @@ class Enrolment(db.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+
+class MeetingAttendance(db.Model):
+    """Whether a participant was present at one meeting of their session. The enrolment's
+    attended / no-show follows from these once every meeting is recorded
+    (``courses.enrolment.attendance``)."""
+
+    __tablename__ = "meeting_attendance"
+
+    enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="CASCADE"), primary_key=True
+    )
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("session_meetings.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    present: Mapped[bool] = mapped_column(Boolean)
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    meeting: Mapped[SessionMeeting] = relationship()

@@ -1,12 +1,14 @@
 """Notifications of the enrolment lifecycle: English source texts (translated into each
 recipient's language by ``academy.notifications.notices.notify``) and who receives them.
 
-Employees without an account (or with a deactivated one) get no notification.
+Notices to participants go to the person, whether or not they have an account (by
+e-mail to the address in their personnel record; in the app once they sign in); people
+who left get none. Notices that ask for a decision go to accounts (heads, HR).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +20,8 @@ from werkzeug.routing import BuildError
 from academy.accounts.models import Role, RoleAssignment, User
 from academy.extensions import db
 from academy.i18n import N_
-from academy.notifications.notices import notify
+from academy.notifications.notices import Attachment, notify
+from academy.notifications.recipients import Addressee, Recipient, recipients_for
 from academy.org.models import Department
 from courses.sessions.models import CourseSession
 
@@ -195,13 +198,10 @@ def hr_session_link(session: CourseSession) -> str | None:
 # ---------------------------------------------------------------------------
 
 
-def accounts_for(employee_ids: Iterable[int]) -> dict[int, User]:
-    """Active accounts of these employees, by employee id (one query)."""
-    ids = set(employee_ids)
-    if not ids:
-        return {}
-    users = db.session.scalars(select(User).where(User.employee_id.in_(ids), User.active.is_(True)))
-    return {u.employee_id: u for u in users if u.employee_id is not None}
+def people(employee_ids: Iterable[int | None]) -> dict[int, Recipient]:
+    """Everyone in service among these employees, with or without an account, by
+    employee id (one query): whom a participant's notice reaches."""
+    return recipients_for(employee_ids)
 
 
 def hr_users() -> list[User]:
@@ -236,22 +236,26 @@ def head_account(employee_id: int, department: Department) -> User | None:
 
 
 def send(
-    user: User | None,
+    to: Addressee | None,
     notice: Notice,
     params: Mapping[str, object],
     now: datetime,
     link: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> None:
-    if user is None:
+    """Send ``notice`` to a person, an account or a recipient from ``people`` (nothing
+    for None: no head, a person who left)."""
+    if to is None:
         return
     notify(
-        user,
+        to,
         notice.kind,
         notice.subject,
         notice.body,
         params=dict(params),
         link=link,
         now=now,
+        attachments=attachments,
     )
 
 
@@ -261,5 +265,7 @@ def send_to_employee(
     params: Mapping[str, object],
     now: datetime,
     link: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> None:
-    send(accounts_for([employee_id]).get(employee_id), notice, params, now, link)
+    """Send ``notice`` to the employee (account or not; nothing if they left)."""
+    send(people([employee_id]).get(employee_id), notice, params, now, link, attachments)

@@ -22,6 +22,7 @@ from academy.i18n import N_
 from academy.org.models import Employee
 from academy.web.kit import acting_user, page_number
 from academy.web.urls import safe_next
+from courses.budgets.inbox import enrolment_budgets
 from courses.enrolment.cancellation import CancelOption, cancel_option
 from courses.enrolment.forms import CancelEnrolmentForm, DeclineForm
 from courses.enrolment.models import STATE_LABELS, Enrolment, EnrolmentState
@@ -115,6 +116,7 @@ def render_inbox(*, tab: str | None = None, status: int = 200) -> tuple[str, int
         tab=tab,
         page=page,
         deciders=decider_names(page.items) if tab != "pending" else {},
+        budgets=enrolment_budgets(page.items) if tab == "pending" else {},
         now=utcnow(),
         here=url_for("courses.approvals", status=tab, page=page.page),
     )

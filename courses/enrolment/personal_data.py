@@ -8,12 +8,13 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import aliased
 
 from academy.accounts.models import User
+from academy.clock import to_berlin
 from academy.extensions import db
 from academy.privacy.collect import audit_history
 from academy.privacy.registry import Record, register_personal_data
 from courses.catalogue.models import Course
-from courses.enrolment.models import STATE_LABELS, Enrolment, EnrolmentState
-from courses.sessions.models import CourseSession
+from courses.enrolment.models import STATE_LABELS, Enrolment, EnrolmentState, MeetingAttendance
+from courses.sessions.models import CourseSession, SessionMeeting
 
 
 def _state(value: str) -> str:
@@ -46,6 +47,7 @@ def enrolments(employee_id: int | None, user_id: int | None) -> list[Record]:
         .where(Enrolment.employee_id == employee_id)
         .order_by(Enrolment.requested_at, Enrolment.id)
     ).all()
+    attendance = meeting_attendance([e.id for e, *_ in rows])
     return [
         {
             "Nr.": e.id,
@@ -66,11 +68,29 @@ def enrolments(employee_id: int | None, user_id: int | None) -> list[Record]:
             "Späte Stornierung": e.late_cancellation,
             "Begründung einer Ausnahme": e.override_reason,
             "Anwesenheit erfasst am": e.attendance_marked_at,
+            "Anwesenheit je Termin": attendance.get(e.id),
             "Abgeschlossen am": e.completed_on,
             "Ergebnis erfasst von": marked,
         }
         for e, course, session, requested, decided, cancelled, marked in rows
     ]
+
+
+def meeting_attendance(enrolment_ids: list[int]) -> dict[int, str]:
+    """Per enrolment its recorded attendance, meeting by meeting (one query)."""
+    if not enrolment_ids:
+        return {}
+    rows = db.session.execute(
+        select(MeetingAttendance.enrolment_id, SessionMeeting.starts_at, MeetingAttendance.present)
+        .join(SessionMeeting, SessionMeeting.id == MeetingAttendance.meeting_id)
+        .where(MeetingAttendance.enrolment_id.in_(enrolment_ids))
+        .order_by(MeetingAttendance.enrolment_id, SessionMeeting.starts_at)
+    )
+    found: dict[int, list[str]] = {}
+    for enrolment_id, starts_at, present in rows:
+        mark = "anwesend" if present else "nicht anwesend"
+        found.setdefault(enrolment_id, []).append(f"{to_berlin(starts_at):%d.%m.%Y}: {mark}")
+    return {key: "; ".join(parts) for key, parts in found.items()}
 
 
 def enrolment_history(employee_id: int | None, user_id: int | None) -> list[Record]:
@@ -85,7 +105,7 @@ def register_sections() -> None:
         "anmeldungen",
         "Anmeldungen zu Kursen",
         enrolments,
-        tables=("enrolments",),
+        tables=("enrolments", "meeting_attendance"),
         order=300,
     )
     register_personal_data(

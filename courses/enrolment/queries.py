@@ -21,6 +21,7 @@ from academy.auth.scope import scope_of
 from academy.extensions import db
 from academy.org.models import Employee
 from courses.enrolment.models import Enrolment, EnrolmentState
+from courses.sessions.meetings import session_ue_by_year
 from courses.sessions.models import CourseSession
 
 #: Enrolments holding a place in the session (the seat counter counts these).
@@ -259,7 +260,8 @@ class LearningRecord:
     #: Everything else (attended, completed, failed, no-show, cancelled, declined,
     #: expired, and confirmed places in sessions that are over), most recent first.
     history: list[Enrolment] = field(default_factory=list)
-    #: Teaching units (UE) of completed courses per calendar year, newest year first.
+    #: Teaching units (UE) of completed courses per calendar year, newest year first (a
+    #: session whose meetings span two years counts in both, by the meetings' lengths).
     ue_per_year: dict[int, int] = field(default_factory=dict)
 
 
@@ -273,6 +275,8 @@ def _learning_statement() -> Select[tuple[Enrolment]]:
             session.joinedload(CourseSession.course),
             # the trainer's account without its roles (nobody asks for them here)
             session.joinedload(CourseSession.trainer).lazyload(User.role_assignments),
+            # the meetings: a completion's UE are counted in the years they took place
+            session.joinedload(CourseSession.meetings),
         )
     )
 
@@ -280,7 +284,9 @@ def _learning_statement() -> Select[tuple[Enrolment]]:
 def my_learning(employee: Employee, now: datetime) -> LearningRecord:
     """The employee's own learning record, in two queries: every enrolment with its
     session and course, and the waiting-list positions."""
-    enrolments = db.session.scalars(_learning_statement(), {"employee_id": employee.id}).all()
+    enrolments = (
+        db.session.scalars(_learning_statement(), {"employee_id": employee.id}).unique().all()
+    )
     record = LearningRecord()
     waiting: list[Enrolment] = []
     ue: dict[int, int] = defaultdict(int)
@@ -295,7 +301,9 @@ def my_learning(employee: Employee, now: datetime) -> LearningRecord:
         else:
             record.history.append(enrolment)
         if state == EnrolmentState.COMPLETED and enrolment.completed_on is not None:
-            ue[enrolment.completed_on.year] += enrolment.session.course.duration_ue
+            done_in = enrolment.completed_on.year
+            for year, units in session_ue_by_year(enrolment.session, done_in).items():
+                ue[year] += units
     positions = waitlist_positions(waiting)
 
     def soonest(e: Enrolment) -> tuple[datetime, int]:

@@ -23,6 +23,7 @@ from academy.extensions import db
 from academy.i18n import N_
 from academy.org.models import Employee
 from courses.enrolment import eligibility, notices
+from courses.enrolment.invitations import REQUEST, calendar_invitation
 from courses.enrolment.lifecycle import (
     NEW,
     confirm,
@@ -162,7 +163,8 @@ def request_enrolment(
     )
     link = notices.learning_link()
     if placed.state == EnrolmentState.CONFIRMED:
-        notices.send_to_employee(employee.id, notices.CONFIRMED, params, now, link)
+        invitation = calendar_invitation(session, employee.id, REQUEST, now)
+        notices.send_to_employee(employee.id, notices.CONFIRMED, params, now, link, [invitation])
     else:
         notices.send_to_employee(
             employee.id, notices.WAITLISTED, {**params, "position": placed.position}, now, link
@@ -202,8 +204,9 @@ def _approve(actor: User, enrolment: Enrolment, now: datetime) -> Enrolment:
     params = notices.session_params(session)
     link = notices.learning_link()
     if placed.state == EnrolmentState.CONFIRMED:
+        invitation = calendar_invitation(session, enrolment.employee_id, REQUEST, now)
         notices.send_to_employee(
-            enrolment.employee_id, notices.APPROVED_CONFIRMED, params, now, link
+            enrolment.employee_id, notices.APPROVED_CONFIRMED, params, now, link, [invitation]
         )
     else:
         notices.send_to_employee(

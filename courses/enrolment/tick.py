@@ -19,6 +19,7 @@ from academy.scheduler import register_tick_step
 from courses.enrolment import notices
 from courses.enrolment.lifecycle import audit_transition, lock_session, start_write
 from courses.enrolment.models import Enrolment, EnrolmentState
+from courses.enrolment.reminders import remind_later_meetings
 from courses.sessions.models import CourseSession
 
 #: Reminders go out this long before a session starts.
@@ -45,7 +46,7 @@ def expire_pending(now: datetime) -> str:
         .options(joinedload(Enrolment.session).joinedload(CourseSession.course))
         .order_by(Enrolment.session_id, Enrolment.id)
     ).all()
-    accounts = notices.accounts_for(e.employee_id for e in candidates)
+    recipients = notices.people(e.employee_id for e in candidates)
     locked: set[int] = set()
     expired = 0
     for enrolment in candidates:
@@ -72,7 +73,7 @@ def expire_pending(now: datetime) -> str:
             reason="enrolment deadline",
         )
         notices.send(
-            accounts.get(enrolment.employee_id),
+            recipients.get(enrolment.employee_id),
             notices.EXPIRED,
             notices.session_params(enrolment.session),
             now,
@@ -84,8 +85,9 @@ def expire_pending(now: datetime) -> str:
 
 
 def send_reminders(now: datetime) -> str:
-    """Once per session, two days before its start: a reminder to every confirmed
-    participant. The session is claimed by setting ``reminder_sent_at``."""
+    """Once per meeting, two days before it starts: a reminder to every confirmed
+    participant. The first meeting is claimed by setting the session's
+    ``reminder_sent_at``, each later one by its own (``courses.enrolment.reminders``)."""
     start_write()
     sessions = db.session.scalars(
         select(CourseSession)
@@ -117,15 +119,16 @@ def send_reminders(now: datetime) -> str:
         ).all()
         params = notices.session_params(session)
         link = notices.learning_link()
-        accounts = notices.accounts_for(employee_ids)
+        recipients = notices.people(employee_ids)
         for employee_id in employee_ids:
-            user = accounts.get(employee_id)
-            if user is not None:
-                notices.send(user, notices.REMINDER, params, now, link)
+            recipient = recipients.get(employee_id)
+            if recipient is not None:
+                notices.send(recipient, notices.REMINDER, params, now, link)
                 sent += 1
         done += 1
+    later_done, later_sent = remind_later_meetings(now)  # a session's later meetings
     db.session.commit()
-    return f"Erinnerungen: {done} Termin(e), {sent} Nachricht(en)."
+    return f"Erinnerungen: {done + later_done} Termin(e), {sent + later_sent} Nachricht(en)."
 
 
 def flag_below_minimum(now: datetime) -> str:

@@ -62,10 +62,25 @@ def change_capacity(actor: User, session: CourseSession, capacity: int, now: dat
         return
     changed = db.session.execute(
         update(CourseSession)
-        .where(CourseSession.id == session.id, CourseSession.confirmed_count <= capacity)
+        .where(
+            CourseSession.id == session.id,
+            CourseSession.confirmed_count + CourseSession.reserved_seats <= capacity,
+        )
         .values(capacity=capacity)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if not changed and session.reserved_seats:
+        raise ValidationFailed(
+            N_(
+                "The capacity cannot be lower than the %(count)s confirmed places and the "
+                "%(reserved)s seats reserved for units. Release reservations first or choose "
+                "at least %(total)s."
+            ),
+            field="capacity",
+            count=session.confirmed_count,
+            reserved=session.reserved_seats,
+            total=session.confirmed_count + session.reserved_seats,
+        )
     if not changed:
         raise ValidationFailed(
             N_(

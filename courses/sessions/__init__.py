@@ -6,5 +6,5 @@ from __future__ import annotations
 
 def register() -> None:
     """Tables, pages and start-page panels of sessions."""
-    from courses.sessions import models, panels  # noqa: F401 - tables, panels
+    from courses.sessions import agenda, models, panels  # noqa: F401 - tables, listener, panels
     from courses.sessions.views import calendar, management, roster  # noqa: F401 - pages

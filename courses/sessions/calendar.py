@@ -1,9 +1,14 @@
-"""iCalendar (RFC 5545) for sessions: one session as a file, and a person's own feed.
+"""iCalendar (RFC 5545) for sessions: one session as a file and a person's own feed (the
+invitations sent by e-mail are built from the same events in
+``courses.sessions.invitations``).
 
-A session is one VEVENT whose UID stays the same for the session's whole life
-(``session-<id>@digitalakademie``), times in UTC, ``STATUS:CANCELLED`` once it is
-cancelled (or the person's place is), and a ``SEQUENCE`` that grows with every recorded
-change, so calendar programs replace the old copy.
+A session is one VEVENT per meeting (``session_events``). Each UID stays the same for
+the meeting's whole life: the session's first meeting (the one made first) is
+``session-<id>@digitalakademie`` — what a session's single event always was — every
+further one ``session-<id>-meeting-<meeting id>@digitalakademie``. Times in UTC,
+``STATUS:CANCELLED`` once the session is cancelled (or the person's place is), and a
+``SEQUENCE`` that grows with every recorded change, so calendar programs replace the old
+copy.
 
 The personal feed is reached through a URL holding a random token; only the token's
 SHA-256 is stored (``CalendarFeed.token_hash``), so the URL can be shown once and never
@@ -18,9 +23,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDDDTypes, vText
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -31,7 +37,7 @@ from academy.extensions import db
 from academy.notifications.notices import absolute_url
 from courses.enrolment.models import Enrolment, EnrolmentState
 from courses.enrolment.notices import site_path
-from courses.sessions.models import CalendarFeed, CourseSession
+from courses.sessions.models import CalendarFeed, CourseSession, SessionMeeting
 
 #: How far back the personal feed reaches.
 FEED_PAST_DAYS = 90
@@ -59,6 +65,15 @@ TOKEN_MAX = 100
 
 def session_uid(session: CourseSession) -> str:
     return f"session-{session.id}@{UID_DOMAIN}"
+
+
+def meeting_uid(session: CourseSession, meeting: Any) -> str:
+    """The UID of one meeting's event: the session's UID for its first-made meeting (so
+    a session's event keeps its UID when meetings are added), else one of its own."""
+    ids = [m.id for m in session.meetings if getattr(m, "id", None) is not None]
+    if meeting.id is None or not ids or meeting.id == min(ids):
+        return session_uid(session)
+    return f"session-{session.id}-meeting-{meeting.id}@{UID_DOMAIN}"
 
 
 def course_url(course_id: int) -> str | None:
@@ -140,12 +155,62 @@ def _calendar(name: str | None = None) -> Calendar:
     return cal
 
 
+def session_events(
+    session: CourseSession,
+    now: datetime,
+    *,
+    cancelled: bool = False,
+    sequence: int = 0,
+    show_link: bool = False,
+) -> list[Event]:
+    """One VEVENT per meeting of ``session`` (its course, trainer and meetings should
+    be loaded): the meeting's times and place, "(meeting 2 of 3)" in the title of a
+    session of several meetings."""
+    meetings = list(session.meetings)
+    events = []
+    for number, meeting in enumerate(meetings or [None], start=1):
+        event = session_event(
+            session, now, cancelled=cancelled, sequence=sequence, show_link=show_link
+        )
+        if meeting is not None:
+            _as_meeting(event, session, meeting, (number, len(meetings)), show_link=show_link)
+        events.append(event)
+    return events
+
+
 def session_calendar(session: CourseSession, now: datetime, *, show_link: bool) -> bytes:
-    """A calendar file with the one session."""
+    """A calendar file with the session's meetings."""
     cal = _calendar()
     sequence = session_sequences([session.id]).get(session.id, 0)
-    cal.add_component(session_event(session, now, sequence=sequence, show_link=show_link))
+    for event in session_events(session, now, sequence=sequence, show_link=show_link):
+        cal.add_component(event)
     return cal.to_ical()
+
+
+def _as_meeting(
+    event: Event, session: CourseSession, meeting: Any, place: tuple[int, int], *, show_link: bool
+) -> None:
+    """Make the session's event the event of one of its meetings (``place``: its number
+    and how many there are): its own UID (stable: the meeting's id), times, place, and
+    "(meeting 2 of 3)" in the title."""
+    number, count = place
+    event["uid"] = meeting_uid(session, meeting)
+    event["dtstart"] = vDDDTypes(meeting.starts_at)
+    event["dtend"] = vDDDTypes(meeting.ends_at)
+    where = [getattr(meeting, "place", None) or getattr(meeting, "location", None)]
+    if getattr(meeting, "online_url", None):
+        where.append(meeting.online_url if show_link else gettext("Online"))
+    if any(where):
+        event["location"] = vText(" · ".join(w for w in where if w))
+    if count > 1:
+        event["summary"] = vText(
+            gettext(
+                "%(title)s (meeting %(n)s of %(count)s)",
+                title=session.course.title,
+                n=number,
+                count=count,
+            )
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -178,6 +243,9 @@ def feed_entries(employee_id: int, now: datetime) -> list[FeedEntry]:
         .options(
             joinedload(Enrolment.session).joinedload(CourseSession.course),
             joinedload(Enrolment.session).joinedload(CourseSession.trainer),
+            joinedload(Enrolment.session)
+            .selectinload(CourseSession.meetings)
+            .joinedload(SessionMeeting.room),
         )
     ).all()
     by_session: dict[int, list[Enrolment]] = defaultdict(list)
@@ -207,15 +275,14 @@ def feed_calendar(user: User, now: datetime) -> bytes:
     entries = feed_entries(user.employee_id, now) if user.employee_id is not None else []
     sequences = session_sequences(e.session.id for e in entries)
     for entry in entries:
-        cal.add_component(
-            session_event(
-                entry.session,
-                now,
-                cancelled=entry.cancelled,
-                sequence=sequences.get(entry.session.id, 0) + entry.own_changes,
-                show_link=not entry.cancelled,
-            )
-        )
+        for event in session_events(
+            entry.session,
+            now,
+            cancelled=entry.cancelled,
+            sequence=sequences.get(entry.session.id, 0) + entry.own_changes,
+            show_link=not entry.cancelled,
+        ):
+            cal.add_component(event)
     return cal.to_ical()
 
 

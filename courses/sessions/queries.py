@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from academy.accounts.models import User
 from academy.extensions import db
 from courses.catalogue.models import Course
 from courses.enrolment.models import Enrolment, EnrolmentState
+from courses.rooms.queries import trained_sessions
 from courses.sessions.models import CourseSession
 
 #: Enrolment states counted per session in HR's list.
@@ -65,11 +66,17 @@ def open_request_counts(session_ids: list[int]) -> dict[tuple[int, str], int]:
 
 
 def trainer_sessions(trainer: User, now: datetime, *, past: bool) -> Select[tuple[CourseSession]]:
-    """The trainer's sessions: upcoming and running soonest first, or past ones latest first."""
+    """The trainer's sessions (as lead or linked trainer): upcoming and running soonest
+    first, or past ones latest first."""
     query = (
         select(CourseSession)
         .options(joinedload(CourseSession.course))
-        .where(CourseSession.trainer_id == trainer.id)
+        .where(
+            or_(
+                CourseSession.trainer_id == trainer.id,
+                CourseSession.id.in_(trained_sessions(trainer.id)),
+            )
+        )
     )
     if past:
         return query.where(CourseSession.ends_at <= now).order_by(

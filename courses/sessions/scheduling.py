@@ -1,11 +1,14 @@
-"""The sessions (Termine) of a course, as HR schedules them: dates entered as Berlin
-wall-clock time and stored in UTC, place or online link by the course's format, trainer,
-capacity, minimum and deadlines (by default 7 and 3 days before the start).
+"""The sessions (Termine) of a course, as HR schedules them: one or more meetings
+(dates entered as Berlin wall-clock time and stored in UTC, a room or place and/or an
+online link by the course's format), the lead trainer and further trainers, capacity,
+minimum and deadlines (by default 7 and 3 days before the first meeting's start).
 
-Services flush only and write the audit log. A session's capacity changes and its
-cancellation go through ``courses.enrolment.requests`` (seats and the waiting list live there):
-``set_capacity`` checks the minimum and hands over; cancelling is
-``courses.enrolment.requests.cancel_session``.
+Rooms and trainers are never booked twice without a reason and a room never holds more
+than its seats (``courses.sessions.booking``); the meetings are stored by
+``courses.sessions.agenda``. Services flush only and write the audit log. A session's
+capacity changes and its cancellation go through ``courses.enrolment.requests`` (seats
+and the waiting list live there): ``set_capacity`` checks the minimum and the rooms and
+hands over; cancelling is ``courses.enrolment.requests.cancel_session``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -24,18 +26,34 @@ from academy.errors import Conflict, ValidationFailed
 from academy.extensions import db
 from academy.i18n import N_
 from courses.catalogue.changes import apply_changes, jsonable
-from courses.catalogue.models import Course, CourseFormat
+from courses.catalogue.models import Course
 from courses.enrolment import notices
-from courses.enrolment.models import ACTIVE_STATES, Enrolment
+from courses.enrolment.invitations import REQUEST, calendar_invitation
+from courses.enrolment.models import ACTIVE_STATES, Enrolment, EnrolmentState
+from courses.rooms.staffing import link_trainers, linked_trainers
+from courses.sessions.agenda import describe, store_meetings, summary
+from courses.sessions.booking import (
+    as_planned,
+    check_room_capacity,
+    prepare_booking,
+    record_override,
+)
+from courses.sessions.meetings import (
+    LINK_FORMATS,
+    PLACE_FORMATS,
+    MeetingData,
+    PlannedMeeting,
+    plan_meetings,
+    wall_clock_to_utc,
+    weekly_series,
+)
 from courses.sessions.models import CourseSession
 
 #: Defaults for a new session's deadlines, counted back from its start.
 ENROLMENT_DEADLINE_BEFORE = timedelta(days=7)
 CANCELLATION_DEADLINE_BEFORE = timedelta(days=3)
-
-#: Formats whose sessions need a place, and those that need an online link.
-PLACE_FORMATS = (CourseFormat.IN_PERSON, CourseFormat.BLENDED)
-LINK_FORMATS = (CourseFormat.ONLINE, CourseFormat.BLENDED, CourseFormat.SELF_PACED)
+#: Re-exported: the formats that need a place or an online link, the wall-clock rule.
+__all__ = ["LINK_FORMATS", "PLACE_FORMATS", "SessionData", "wall_clock_to_utc"]
 
 
 @dataclass
@@ -43,7 +61,14 @@ class SessionData:
     """A session as HR enters it. Naive datetimes are Berlin wall-clock time; aware ones
     are taken as they are. Empty deadlines get the defaults (7 and 3 days before the
     start, Berlin wall-clock). ``capacity`` is used when creating only: an existing
-    session's capacity changes through ``set_capacity``."""
+    session's capacity changes through ``set_capacity``.
+
+    ``meetings``: every meeting (the first one included); None means one meeting from
+    ``starts_at``/``ends_at``/``location``/``online_url``/``room_id`` (when changing a
+    session of several meetings, those fields stand for its first meeting).
+    ``co_trainer_ids``: further trainers (None: unchanged). ``repeat_weekly``: repeat the
+    latest meeting that many more times, a week apart. ``override_reason``: HR's reason
+    to book a room or trainer that is already booked at that time."""
 
     starts_at: datetime | None
     ends_at: datetime | None
@@ -54,18 +79,16 @@ class SessionData:
     trainer_id: int | None = None
     enrolment_deadline: datetime | None = None
     cancellation_deadline: datetime | None = None
+    room_id: int | None = None
+    meetings: list[MeetingData] | None = None
+    co_trainer_ids: list[int] | None = None
+    repeat_weekly: int | None = 0
+    override_reason: str | None = None
 
-
-def wall_clock_to_utc(value: datetime, field_name: str) -> datetime:
-    """Berlin wall-clock time (naive) → aware UTC. A time the spring clock change skips
-    (02:30 on the last Sunday of March) is refused rather than guessed."""
-    utc = berlin_to_utc(value)
-    if value.tzinfo is None and to_berlin(utc).replace(tzinfo=None) != value:
-        raise ValidationFailed(
-            N_("This time does not exist in Berlin because of the clock change."),
-            field=field_name,
+    def first_meeting(self, meeting_id: int | None = None) -> MeetingData:
+        return MeetingData(
+            self.starts_at, self.ends_at, self.location, self.online_url, self.room_id, meeting_id
         )
-    return utc
 
 
 def default_deadlines(starts_at: datetime) -> tuple[datetime, datetime]:
@@ -105,37 +128,26 @@ def _is_trainer(user_id: int) -> bool:
     )
 
 
-def _valid_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("https", "http") and bool(parts.netloc) and " " not in url
+def _meeting_rows(data: SessionData, session: CourseSession | None) -> list[MeetingData]:
+    """The meetings entered (a series expanded); without a list, the fields are the
+    first meeting and the session's other meetings stay as they are."""
+    if data.meetings is not None:
+        rows = list(data.meetings)
+    elif session is None or not session.meetings:
+        rows = [data.first_meeting()]
+    else:
+        first, *others = session.meetings
+        rows = [data.first_meeting(first.id)] + [
+            MeetingData(m.starts_at, m.ends_at, m.location, m.online_url, m.room_id, m.id)
+            for m in others
+        ]
+    return weekly_series(rows, data.repeat_weekly)
 
 
-def _validated_session_fields(course: Course, data: SessionData) -> dict[str, Any]:
-    if data.starts_at is None:
-        raise ValidationFailed(N_("Please enter the start."), field="starts_at")
-    if data.ends_at is None:
-        raise ValidationFailed(N_("Please enter the end."), field="ends_at")
-    starts_at = wall_clock_to_utc(data.starts_at, "starts_at")
-    ends_at = wall_clock_to_utc(data.ends_at, "ends_at")
-    if ends_at <= starts_at:
-        raise ValidationFailed(N_("The end must be after the start."), field="ends_at")
-    location = (data.location or "").strip() or None
-    online_url = (data.online_url or "").strip() or None
-    if course.format in PLACE_FORMATS and not location:
-        raise ValidationFailed(
-            N_("Please enter the place: this course takes place in person."), field="location"
-        )
-    if course.format in LINK_FORMATS and not online_url:
-        raise ValidationFailed(
-            N_("Please enter the online link: this course takes place online."),
-            field="online_url",
-        )
-    if location and len(location) > 200:
-        raise ValidationFailed(N_("The place may have at most 200 characters."), field="location")
-    if online_url and (len(online_url) > 500 or not _valid_url(online_url)):
-        raise ValidationFailed(
-            N_("Please enter a complete web address starting with https://."), field="online_url"
-        )
+def _validated_session_fields(data: SessionData, planned: list[PlannedMeeting]) -> dict[str, Any]:
+    """The session's own fields (trainer, minimum, deadlines); the dates and place are
+    those of its meetings (``agenda.summary``)."""
+    starts_at = planned[0].starts_at
     if data.trainer_id is not None and not _is_trainer(data.trainer_id):
         raise ValidationFailed(
             N_("The trainer must be an active account with the trainer role."), field="trainer"
@@ -166,10 +178,6 @@ def _validated_session_fields(course: Course, data: SessionData) -> dict[str, An
             field="cancellation_deadline",
         )
     return {
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "location": location,
-        "online_url": online_url,
         "trainer_id": data.trainer_id,
         "min_participants": min_participants,
         "enrolment_deadline": enrolment_deadline,
@@ -192,21 +200,38 @@ def _check_capacity(capacity: int | None, min_participants: int) -> int:
 def create_session(
     actor: User, course: Course, data: SessionData, now: datetime, *, allow_past: bool = False
 ) -> CourseSession:
-    """A new session; it must start in the future unless ``allow_past`` (demo data,
-    recording a session that already took place)."""
+    """A new session with its meetings, rooms and trainers; it must start in the future
+    unless ``allow_past`` (demo data, recording a session that already took place)."""
     if course.archived:
         raise Conflict(N_("An archived course cannot get new sessions."))
-    values = _validated_session_fields(course, data)
+    planned = plan_meetings(course, _meeting_rows(data, None))
+    values = _validated_session_fields(data, planned)
     capacity = _check_capacity(data.capacity, values["min_participants"])
-    if values["starts_at"] <= now and not allow_past:
+    if planned[0].starts_at <= now and not allow_past:
         raise ValidationFailed(N_("A new session must start in the future."), field="starts_at")
+    check_room_capacity(planned, capacity)
+    booking = prepare_booking(
+        actor,
+        planned,
+        lead_user_id=data.trainer_id,
+        co_trainer_ids=data.co_trainer_ids or [],
+        session=None,
+        current=[],
+        override_reason=data.override_reason,
+        now=now,
+    )
+    values.update(summary(planned))
     session = CourseSession(
         course_id=course.id, capacity=capacity, confirmed_count=0, created_at=now, **values
     )
     db.session.add(session)
+    store_meetings(session, planned)
+    link_trainers(session, booking.lead, booking.others)
     db.session.flush()
     details = {k: jsonable(v) for k, v in values.items()}
     details["capacity"] = capacity
+    details["meetings"] = describe(session.meetings)
+    details["trainers"] = [t.display_name for t in booking.trainers]
     record(
         actor,
         "session.created",
@@ -216,6 +241,7 @@ def create_session(
         details=details,
         now=now,
     )
+    record_override(actor, session, booking, now)
     db.session.flush()
     return session
 
@@ -223,54 +249,96 @@ def create_session(
 def update_session(
     actor: User, session: CourseSession, data: SessionData, now: datetime
 ) -> CourseSession:
-    """Change a session's dates, place, trainer, minimum and deadlines (not its capacity:
-    that is ``set_capacity``, because seats and the waiting list move with it)."""
+    """Change a session's meetings (dates, places, rooms), trainers, minimum and
+    deadlines (not its capacity: that is ``set_capacity``, because seats and the waiting
+    list move with it)."""
     if session.is_cancelled:
         raise Conflict(N_("A cancelled session cannot be changed."))
-    values = _validated_session_fields(session.course, data)
+    current = list(session.meetings)
+    planned = plan_meetings(
+        session.course,
+        _meeting_rows(data, session),
+        known_ids=[m.id for m in current],
+        kept_rooms={m.room_id for m in current if m.room_id is not None},
+    )
+    values = _validated_session_fields(data, planned)
     _check_capacity(session.capacity, values["min_participants"])
-    changes = apply_changes(session, values)
+    check_room_capacity(planned, session.capacity, at_room=True)
+    trainers = linked_trainers(session)
+    co_trainers = data.co_trainer_ids
+    if co_trainers is None:
+        lead_ids = {link.trainer_id for link in session.trainer_links if link.is_lead}
+        co_trainers = [t.id for t in trainers if t.id not in lead_ids]
+    booking = prepare_booking(
+        actor,
+        planned,
+        lead_user_id=data.trainer_id,
+        co_trainer_ids=co_trainers,
+        session=session,
+        current=trainers,
+        override_reason=data.override_reason,
+        now=now,
+    )
+    changes = apply_changes(session, {**values, **summary(planned)})
+    meetings_before = store_meetings(session, planned)
+    if meetings_before is not None:
+        changes["meetings"] = [meetings_before, describe(session.meetings)]
+    trainer_change = link_trainers(session, booking.lead, booking.others)
+    if trainer_change is not None:
+        changes["trainers"] = trainer_change
     if changes:
         db.session.flush()
         record(actor, "session.updated", "course_session", session.id, details=changes, now=now)
         db.session.flush()
         if changes.keys() & NOTIFIED_FIELDS:
             _tell_participants(session, now)
+    record_override(actor, session, booking, now)
+    db.session.flush()
     return session
 
 
 #: Changes the people enrolled in a session are told about.
-NOTIFIED_FIELDS = {"starts_at", "ends_at", "location", "online_url"}
+NOTIFIED_FIELDS = {"starts_at", "ends_at", "location", "online_url", "meetings"}
 
 
 def _tell_participants(session: CourseSession, now: datetime) -> None:
     """Tell everyone holding or waiting for a place that date or place changed."""
-    employee_ids = db.session.scalars(
-        select(Enrolment.employee_id).where(
+    rows = db.session.execute(
+        select(Enrolment.employee_id, Enrolment.state).where(
             Enrolment.session_id == session.id, Enrolment.state.in_(ACTIVE_STATES)
         )
     ).all()
-    accounts = notices.accounts_for(employee_ids)
+    employee_ids = [employee_id for employee_id, _state in rows]
+    recipients = notices.people(employee_ids)
     params = notices.session_params(session)
-    for employee_id in employee_ids:
+    for employee_id, state in rows:
+        # Those holding a place get the calendar entry updated (a higher SEQUENCE).
+        invitations = (
+            [calendar_invitation(session, employee_id, REQUEST, now)]
+            if state == EnrolmentState.CONFIRMED
+            else []
+        )
         notices.send(
-            accounts.get(employee_id),
+            recipients.get(employee_id),
             notices.SESSION_CHANGED,
             params,
             now,
             notices.learning_link(),
+            invitations,
         )
 
 
 def set_capacity(actor: User, session: CourseSession, capacity: int, now: datetime) -> None:
-    """Check the new capacity against the session's minimum, then let the enrolment
-    service change it: it refuses going below the confirmed seats, moves waitlisted
-    people up when seats are added and writes the audit entry. Call it with nothing
-    unsaved in the session (the enrolment service may restart the transaction)."""
+    """Check the new capacity against the session's minimum and its rooms' seats, then
+    let the enrolment service change it: it refuses going below the confirmed seats,
+    moves waitlisted people up when seats are added and writes the audit entry. Call it
+    with nothing unsaved in the session (the enrolment service may restart the
+    transaction)."""
     from courses.enrolment.waitlist import change_capacity
 
     if session.is_cancelled:
         raise Conflict(N_("A cancelled session cannot be changed."))
     _check_capacity(capacity, session.min_participants)
+    check_room_capacity(as_planned(session.meetings), capacity)
     if capacity != session.capacity:
         change_capacity(actor, session, capacity, now)

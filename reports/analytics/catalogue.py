@@ -17,6 +17,7 @@ from academy.accounts.models import User
 from academy.errors import NotFound, PermissionDenied
 from academy.i18n import N_
 from reports.analytics.cohorts import cohorts_report
+from reports.analytics.compliance import compliance_report
 from reports.analytics.demand import demand_report
 from reports.analytics.gaps import gaps_report
 from reports.analytics.matrix import matrix_report
@@ -95,6 +96,18 @@ REPORTS: dict[str, ReportDef] = {
             individual=False,
             uses_area=False,
             uses_period=True,
+        ),
+        ReportDef(
+            "compliance",
+            N_("Mandatory training"),
+            N_(
+                "Who has done their mandatory training: people done and overdue by "
+                "department and by training."
+            ),
+            compliance_report,
+            individual=False,
+            uses_area=False,
+            uses_period=False,
         ),
         ReportDef(
             "trends",

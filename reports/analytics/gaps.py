@@ -200,6 +200,7 @@ def _gap_part(
         columns=columns,
         frame=ordered(out, columns, withheld=True),
         chart=Chart("hbar", "group", ("below_share",), chart_title),
+        row_keys=list(out["key"]),
     )
     add_withheld_note(part, withheld, minimum)
     return part

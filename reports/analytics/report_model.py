@@ -90,6 +90,9 @@ class Part:
     notes: list[str] = field(default_factory=list)  # already translated or N_ strings
     individual: bool = False  # rows about single people (never for the staff council)
     people_shown: list[int] = field(default_factory=list)  # employees in individual rows
+    #: Per row, where the builder knows it: what the row is about (``("department", id)``,
+    #: ``("total",)`` …) — the read API names rows by id, pages by their label.
+    row_keys: list[tuple[object, ...]] = field(default_factory=list)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Scheduled work of the reports package, run by ``flask academy tick``.
 
 ``reports.expiry_reminders``: once per certificate, ``REMIND_BEFORE`` before its
-``valid_until``, the holder (if they have an active account) is told that it expires.
+``valid_until``, the holder (if still in service, with or without an account) is told
+that it expires.
 Only valid, non-revoked certificates count. Each certificate is claimed with a
 conditional UPDATE of ``expiry_reminded_at`` (only the host whose UPDATE changed the
 row notifies), so two hosts running the tick at once never both send.
@@ -21,7 +22,7 @@ from academy.extensions import db
 from academy.i18n import N_
 from academy.notifications.notices import notify
 from academy.scheduler import register_tick_step
-from courses.enrolment.notices import accounts_for
+from courses.enrolment.notices import people
 from reports.certificates.models import Certificate
 
 #: The reminder goes out this long before the last day of validity.
@@ -48,7 +49,7 @@ def send_expiry_reminders(now: datetime) -> str:
     certificates = db.session.scalars(
         select(Certificate).where(due).order_by(Certificate.valid_until, Certificate.id)
     ).all()
-    accounts = accounts_for(c.employee_id for c in certificates if c.employee_id is not None)
+    recipients = people(c.employee_id for c in certificates)
     claimed = sent = 0
     for cert in certificates:
         changed = db.session.execute(
@@ -61,11 +62,11 @@ def send_expiry_reminders(now: datetime) -> str:
             continue
         set_committed_value(cert, "expiry_reminded_at", now)
         claimed += 1
-        user = accounts.get(cert.employee_id) if cert.employee_id is not None else None
-        if user is None:
+        recipient = recipients.get(cert.employee_id) if cert.employee_id is not None else None
+        if recipient is None:
             continue
         notify(
-            user,
+            recipient,
             "certificate_expiry",
             EXPIRY_SUBJECT,
             EXPIRY_BODY,

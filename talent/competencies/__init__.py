@@ -17,9 +17,11 @@ def init_app(app: Flask) -> None:
     from talent.competencies.personal_data import register_sections
     from talent.competencies.views import (  # noqa: F401
         evidence,  # HR: external certificates
+        mandatory,  # HR: mandatory training named by a role profile
         mappings,  # HR: competence mappings and their CSV import
         own,  # own competencies, a team member's profile
         profiles,  # HR: role profiles
+        proposals,  # heads: the training plan as suggestions to the team
         team,  # team matrix, its exports, the training plan
     )
 
@@ -29,3 +31,10 @@ def init_app(app: Flask) -> None:
     register_retention_rules()  # retention: leavers' ratings
 
     audit_sentences.register()  # the audit log in sentences
+    from talent.competencies.pages import exports as team_exports
+
+    team_exports.register()  # large team exports as background jobs (academy.jobs)
+    from academy.web.hooks import add_template_hook
+    from talent.competencies.role_mandatory import section
+
+    add_template_hook("role-profile-sections", section)  # mandatory training of a profile

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -97,6 +97,7 @@ class TeamFilterForm(Form):
     department = SelectField(_l("Department"), validate_choice=False)
     area = SelectField(_l("Competence area"), validate_choice=False)
     job_role = SelectField(_l("Job role"), validate_choice=False)
+    luecken = BooleanField(_l("Only gaps"), false_values=("", "0", "false"))
 
     def set_choices(
         self,

@@ -10,7 +10,6 @@ people (members with a target for that competence) are withheld: ``None`` and
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -27,6 +26,7 @@ from academy.extensions import db
 from academy.frameworks.models import Competence, CompetenceArea
 from academy.i18n import N_
 from academy.org.models import Department, Employee, JobRole
+from academy.org.names import fold_name
 from talent.competencies.level_evidence import employee_targets
 from talent.competencies.levels import Level, load_levels
 
@@ -38,13 +38,8 @@ WITHHELD_MESSAGE = N_(
 
 def sort_key(last_name: str, first_name: str) -> tuple[str, str]:
     """Names in German dictionary order (DIN 5007-1: ä as a, ß as ss), the same on
-    every database engine."""
-
-    def fold(text: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", text)
-        return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-    return fold(last_name), fold(first_name)
+    every database engine (``academy.org.names``; SQL orders by ``Employee.name_key``)."""
+    return fold_name(last_name), fold_name(first_name)
 
 
 @dataclass(frozen=True)
@@ -120,7 +115,21 @@ def _department_scope(user: User, department_id: int | None) -> list[Any]:
     department = db.session.get(Department, department_id)
     if department is None:
         raise NotFound(N_("Department not found."))
-    return [Employee.department_id.in_(subtree_statement(department.path))]
+    # the subtree's ids as a list: the statements built on these clauses repeat them, and
+    # a list costs the database far less than the subquery again in every part
+    subtree = sorted(db.session.scalars(subtree_statement(department.path)))
+    return [Employee.department_id.in_(subtree)]
+
+
+def member_conditions(
+    user: User, department_id: int | None = None, job_role_id: int | None = None
+) -> list[Any]:
+    """Where clauses on ``Employee`` for the active members of a team view: the head's
+    subtree (HR: everyone), narrowed to a department and a job role when given."""
+    conditions = [Employee.active.is_(True), *_department_scope(user, department_id)]
+    if job_role_id is not None:
+        conditions.append(Employee.job_role_id == job_role_id)
+    return conditions
 
 
 # ---------------------------------------------------------------------------
@@ -143,9 +152,7 @@ def team_matrix(
     A fixed number of statements however many members and competences: six (plus the
     scope check of a head's department filter, once per user).
     """
-    conditions = [Employee.active.is_(True), *_department_scope(head_or_hr, department_id)]
-    if job_role_id is not None:
-        conditions.append(Employee.job_role_id == job_role_id)
+    conditions = member_conditions(head_or_hr, department_id, job_role_id)
     member_query = select(Employee.id).where(*conditions)
 
     rows = db.session.execute(
@@ -161,10 +168,9 @@ def team_matrix(
         .join(Department, Department.id == Employee.department_id)
         .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
         .where(*conditions)
+        .order_by(Employee.name_key, Employee.id)
     )
-    members = sorted(
-        (Member(*row) for row in rows), key=lambda m: (*sort_key(m.last_name, m.first_name), m.id)
-    )
+    members = [Member(*row) for row in rows]
     minimum = int(current_app.config.get("MIN_GROUP_SIZE", 5))
     matrix = TeamMatrix(
         members=members,

@@ -84,6 +84,10 @@ class Rating(db.Model):
     __tablename__ = "ratings"
     __table_args__ = (
         Index("ix_ratings_employee_competence", "employee_id", "competence_id", "rated_at"),
+        # the latest head rating per person and competence without reading table rows
+        Index(
+            "ix_ratings_latest", "source", "employee_id", "competence_id", "rated_at", "id", "level"
+        ),
         CheckConstraint("level >= 0", name="level_not_negative"),
     )
 

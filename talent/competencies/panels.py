@@ -6,13 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import func, select
 
 from academy.accounts.models import Role, User
 from academy.clock import to_berlin, utcnow
+from academy.extensions import db
 from academy.i18n import N_
+from academy.org.models import Employee
 from academy.web.navigation import Panel, add_panel
-from talent.competencies.gaps import team_matrix
+from talent.competencies.gap_sql import competence_figures
+from talent.competencies.gaps import member_conditions
 from talent.competencies.levels import levels_for
+from talent.competencies.team_view import competences_in_order, summary_of
 
 #: How many competences the head's panel lists.
 TOP_GAPS = 3
@@ -32,22 +37,28 @@ def my_competencies_context(user: User) -> dict[str, Any]:
 
 
 def team_gaps_context(user: User) -> dict[str, Any]:
-    """The competences with the largest total gap in the head's subtree; competences
+    """The competences with the largest total gap in the head's subtree, from the
+    database's figures (one row per competence, whatever the team's size); competences
     whose figures are withheld (fewer than the minimum group size) are only counted."""
-    matrix = team_matrix(user, today=to_berlin(utcnow()).date())
+    minimum = int(current_app.config.get("MIN_GROUP_SIZE", 5))
+    today = to_berlin(utcnow()).date()
+    members = member_conditions(user)
+    figures = competence_figures(members, today)
+    summaries = {cid: summary_of(f, cid, minimum) for cid, f in figures.items()}
     shown = [
-        (competence, matrix.summaries[competence.id])
-        for competence in matrix.competences
-        if not matrix.summaries[competence.id].withheld
-        and (matrix.summaries[competence.id].total_gap or 0) > 0
+        (competence, summaries[competence.id])
+        for competence in competences_in_order(
+            [s.competence_id for s in summaries.values() if not s.withheld and s.total_gap]
+        )
     ]
     shown.sort(key=lambda pair: (-(pair[1].total_gap or 0), pair[0].code))
+    count = db.session.scalar(select(func.count()).select_from(Employee).where(*members))
     return {
         "top": shown[:TOP_GAPS],
-        "members": len(matrix.members),
-        "competences": len(matrix.competences),
-        "withheld": sum(1 for s in matrix.summaries.values() if s.withheld),
-        "minimum": int(current_app.config.get("MIN_GROUP_SIZE", 5)),
+        "members": int(count or 0),
+        "competences": len(summaries),
+        "withheld": sum(1 for s in summaries.values() if s.withheld),
+        "minimum": minimum,
     }
 
 

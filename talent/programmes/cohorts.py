@@ -36,7 +36,7 @@ from academy.extensions import db
 from academy.i18n import N_
 from academy.notifications.notices import notify
 from academy.scheduler import register_tick_step
-from courses.enrolment.notices import accounts_for, hr_users, site_path
+from courses.enrolment.notices import hr_users, people, site_path
 from talent.programmes.cohort_models import Application, CohortMember
 from talent.programmes.models import (
     COHORT_STATUS_LABELS,
@@ -214,16 +214,16 @@ def _notify_applicants(cohort: Cohort, reason: str, now: datetime) -> int:
             )
         )
     )
-    accounts = accounts_for(employee_ids)
+    recipients = people(employee_ids)
     link = site_path((APPLICANT_ENDPOINT, {}))
     params = {"cohort": cohort.name, "programme": cohort.programme.title, "reason": reason}
     sent = 0
     for employee_id in employee_ids:
-        user = accounts.get(employee_id)
-        if user is None:
+        recipient = recipients.get(employee_id)
+        if recipient is None:
             continue
         notify(
-            user,
+            recipient,
             CANCELLED_NOTICE_KIND,
             CANCELLED_SUBJECT,
             CANCELLED_BODY,

@@ -24,7 +24,7 @@ from academy.extensions import db
 from academy.i18n import N_
 from academy.org.models import Employee
 from courses.enrolment.models import Enrolment
-from courses.enrolment.notices import Notice, accounts_for, send, site_path
+from courses.enrolment.notices import Notice, people, send, site_path
 from talent.programmes.cohort_models import CohortMember, MilestoneSignoff
 from talent.programmes.models import Cohort, CohortStatus, MemberState, Milestone, ProgrammeCourse
 from talent.programmes.progress import progress_of
@@ -118,7 +118,7 @@ def _send_to(
 ) -> None:
     if employee_id is None:
         return
-    send(accounts_for([employee_id]).get(employee_id), notice, params, now, link)
+    send(people([employee_id]).get(employee_id), notice, params, now, link)
 
 
 def _params(member: CohortMember) -> dict[str, Any]:

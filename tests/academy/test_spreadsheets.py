@@ -109,7 +109,7 @@ def test_framework_export_neutralises_and_round_trips(db):
 
 # --- one writer: the source and the URL map --------------------------------------
 
-PACKAGES = ("academy", "courses", "talent", "reports")
+PACKAGES = ("academy", "courses", "talent", "reports", "api")
 DIRECT = re.compile(r"csv\.(writer|DictWriter)\(|xlsxwriter\.Workbook\(|\bWorkbook\(\)")
 
 
@@ -141,6 +141,12 @@ EXPORT_ROUTES = {
     "talent.team_xlsx": "tests/talent/competencies/test_team_views.py",
     "reports.export": "tests/reports/exports/test_exports.py",
     "access_overview.overview_file": "tests/academy/audit/test_overview.py",
+    "courses.budget_bookings_csv": "tests/courses/budgets/test_views.py",
+    "courses.budget_cost_centres_csv": "tests/courses/budgets/test_views.py",
+    "courses.mandatory_overview_csv": "tests/courses/mandatory/test_views.py",
+    "courses.mandatory_overview_xlsx": "tests/courses/mandatory/test_views.py",
+    "reports.evaluations_export": "tests/reports/evaluations/test_results_views.py",
+    "reports.evaluation_session_export": "tests/reports/evaluations/test_results_views.py",
 }
 
 

@@ -31,7 +31,7 @@ import pytest
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("academy", "courses", "talent", "reports")
+PACKAGES = ("academy", "courses", "talent", "reports", "api")
 NETWORK_ERRORS = ("No matching distribution", "Could not find a version", "NewConnectionError")
 
 

@@ -1,6 +1,7 @@
-"""What the trainer and HR do on a session's roster: record attendance and results
-(the session's trainer, HR), re-rank the waiting list, give someone a place, cancel an
-enrolment late with a reason (HR). Every action returns to the roster."""
+"""What the trainer and HR do on a session's roster: record attendance (per meeting:
+the form names the meeting) and results (the session's trainer, HR), re-rank the
+waiting list, give someone a place, cancel an enrolment late with a reason (HR). Every
+action returns to the roster."""
 
 from __future__ import annotations
 
@@ -15,15 +16,16 @@ from academy.errors import DomainError
 from academy.extensions import db
 from academy.web.kit import acting_user
 from courses import bp
-from courses.enrolment.attendance import mark_attendance, record_result
+from courses.enrolment.attendance import mark_meeting, marks_of, record_result
 from courses.enrolment.cancellation import cancel
 from courses.enrolment.forms import LateCancelForm, ReasonForm, RerankForm
 from courses.enrolment.models import Enrolment, EnrolmentState
 from courses.enrolment.queries import session_roster
 from courses.enrolment.waitlist import promote_from_waitlist, rerank_waitlist
-from courses.sessions.models import CourseSession
+from courses.sessions.models import CourseSession, SessionMeeting
 from courses.sessions.pages import (
     back_to_roster,
+    chosen_meeting,
     invalid,
     late_cancel_choices,
     load_enrolment,
@@ -51,14 +53,40 @@ def _managed(session_id: int, enrolment_id: int) -> Enrolment:
     return enrolment
 
 
-def attendance_changes(session: CourseSession) -> list[tuple[Enrolment, bool]]:
-    """The participants whose attendance the form changes, with present or not."""
+def attendance_changes(
+    session: CourseSession, meeting: SessionMeeting
+) -> list[tuple[Enrolment, bool]]:
+    """The participants whose attendance at ``meeting`` the form changes, with present
+    or not."""
+    participants = session_roster(session).participants
+    marks = marks_of(participants, list(session.meetings))
     changes = []
-    for enrolment in session_roster(session).participants:
+    for enrolment in participants:
         value = request.form.get(f"attendance-{enrolment.id}")
-        if value in ATTENDANCE_CHOICES and value != enrolment.state:
+        if (
+            value in ATTENDANCE_CHOICES
+            and marks.get((enrolment.id, meeting.id)) != (ATTENDANCE_CHOICES[value])
+        ):
             changes.append((enrolment, ATTENDANCE_CHOICES[value]))
     return changes
+
+
+def unmarked(session: CourseSession, meeting: SessionMeeting) -> list[Enrolment]:
+    """Confirmed participants without a record for ``meeting``."""
+    participants = session_roster(session).participants
+    marks = marks_of(participants, list(session.meetings))
+    return [
+        e
+        for e in participants
+        if e.state == EnrolmentState.CONFIRMED and (e.id, meeting.id) not in marks
+    ]
+
+
+def _meeting(session: CourseSession) -> tuple[SessionMeeting, int | None]:
+    """The meeting the form is about, and its id for the way back (sessions of one
+    meeting need none)."""
+    meeting = chosen_meeting(session, utcnow(), request.form.get("meeting"))
+    return meeting, meeting.id if len(session.meetings) > 1 else None
 
 
 def chosen_results(session: CourseSession) -> list[tuple[Enrolment, bool]]:
@@ -74,16 +102,18 @@ def chosen_results(session: CourseSession) -> list[tuple[Enrolment, bool]]:
 @bp.post("/termine/<int:session_id>/anwesenheit", endpoint="roster_attendance")
 @requires("session.roster")
 def roster_attendance(session_id: int) -> Response:
-    changes = attendance_changes(_markable_session(session_id))
+    session = _markable_session(session_id)
+    meeting, back = _meeting(session)
+    changes = attendance_changes(session, meeting)
     if not changes:
         flash(gettext("Nothing to save: the attendance has not changed."), "info")
-        return back_to_roster(session_id)
+        return back_to_roster(session_id, back)
     actor, now = acting_user(), utcnow()
     try:
         for enrolment, present in changes:
-            mark_attendance(actor, enrolment, present, now)
+            mark_meeting(actor, enrolment, meeting, present, now)
     except DomainError as error:
-        return refused(error, session_id)
+        return refused(error, session_id, back)
     db.session.commit()
     message = ngettext(
         "Attendance saved for %(num)s participant.",
@@ -91,24 +121,24 @@ def roster_attendance(session_id: int) -> Response:
         len(changes),
     )
     flash(message, "success")
-    return back_to_roster(session_id)
+    return back_to_roster(session_id, back)
 
 
 @bp.post("/termine/<int:session_id>/anwesenheit/alle", endpoint="roster_attendance_all")
 @requires("session.roster")
 def roster_attendance_all(session_id: int) -> Response:
     session = _markable_session(session_id)
-    participants = session_roster(session).participants
-    remaining = [e for e in participants if e.state == EnrolmentState.CONFIRMED]
+    meeting, back = _meeting(session)
+    remaining = unmarked(session, meeting)
     if not remaining:
         flash(gettext("Attendance has already been recorded for everyone."), "info")
-        return back_to_roster(session_id)
+        return back_to_roster(session_id, back)
     actor, now = acting_user(), utcnow()
     try:
         for enrolment in remaining:
-            mark_attendance(actor, enrolment, True, now)
+            mark_meeting(actor, enrolment, meeting, True, now)
     except DomainError as error:
-        return refused(error, session_id)
+        return refused(error, session_id, back)
     db.session.commit()
     message = ngettext(
         "%(num)s participant has been marked as attended.",
@@ -116,7 +146,7 @@ def roster_attendance_all(session_id: int) -> Response:
         len(remaining),
     )
     flash(message, "success")
-    return back_to_roster(session_id)
+    return back_to_roster(session_id, back)
 
 
 @bp.post("/termine/<int:session_id>/ergebnisse", endpoint="roster_results")

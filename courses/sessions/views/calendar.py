@@ -72,7 +72,11 @@ def session_ics(session_id: int) -> Response:
         .where(CourseSession.id == session_id)
     )
     user: User = acting_user()
-    if session is None or (session.course.archived and not can(user, "catalogue.manage")):
+    if session is None or (
+        session.course.archived
+        and not can(user, "catalogue.manage")
+        and not holds_place(user, session)  # an external training of one's own
+    ):
         abort(404)
     staff = can(user, "session.roster", session)
     body = session_calendar(session, utcnow(), show_link=staff or holds_place(user, session))

@@ -14,13 +14,12 @@ from academy.clock import utcnow
 from academy.errors import DomainError
 from academy.extensions import db
 from academy.i18n import translate
-from academy.web.kit import acting_user, show_error
+from academy.web.kit import acting_user
 from courses import bp
 from courses.catalogue.pages import get_course
 from courses.enrolment.cancellation import cancel_session
 from courses.formatting import moment
-from courses.sessions.forms import CancelSessionForm, CapacityForm
-from courses.sessions.pages import (
+from courses.sessions.editing import (
     edit_form,
     get_session,
     new_session_form,
@@ -28,7 +27,9 @@ from courses.sessions.pages import (
     render_session,
     session_data,
     sessions_context,
+    show_session_error,
 )
+from courses.sessions.forms import CancelSessionForm, CapacityForm
 from courses.sessions.scheduling import create_session, set_capacity, update_session
 
 
@@ -50,11 +51,13 @@ def manage_session_new(course_id: int) -> Response | tuple[str, int]:
         return render_new_session(course, form)
     if not form.validate_on_submit():
         return render_new_session(course, form, 422)
+    data, rows = session_data(form)
     try:
-        session = create_session(acting_user(), course, session_data(form), utcnow())
+        session = create_session(acting_user(), course, data, utcnow())
     except DomainError as error:
         db.session.rollback()
-        return render_new_session(get_course(course_id), form, show_error(form, error))
+        status = show_session_error(form, error, rows)
+        return render_new_session(get_course(course_id), form, status, error)
     db.session.commit()
     message = gettext("The session on %(date)s has been created.", date=moment(session.starts_at))
     flash(message, "success")
@@ -70,12 +73,13 @@ def manage_session_edit(session_id: int) -> Response | tuple[str, int]:
         return render_session(session, form=form)
     if not form.validate_on_submit():
         return render_session(session, form=form, status=422)
+    data, rows = session_data(form)
     try:
-        update_session(acting_user(), session, session_data(form), utcnow())
+        update_session(acting_user(), session, data, utcnow())
     except DomainError as error:
         db.session.rollback()
-        session = get_session(session_id)
-        return render_session(session, form=form, status=show_error(form, error))
+        status = show_session_error(form, error, rows)
+        return render_session(get_session(session_id), form=form, status=status, error=error)
     db.session.commit()
     flash(gettext("The session has been saved."), "success")
     return redirect(url_for("courses.manage_session_edit", session_id=session_id))

@@ -1,7 +1,8 @@
 """The trainer's pages: their own sessions (/kurse/trainer), a session's roster with
-participants and waiting list (trainer and HR), and the printable sign-in sheet. What
-HR and the trainer do on the roster (attendance, results, waiting list, late
-cancellation) is in ``courses.enrolment.views.roster``."""
+participants and waiting list (trainer and HR; attendance per meeting, ``?termin=<id>``)
+and the printable sign-in sheets (one per meeting). What HR and the trainer do on the
+roster (attendance, results, waiting list, late cancellation) is in
+``courses.enrolment.views.roster``."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ from academy.i18n import N_
 from academy.web.kit import acting_user
 from academy.web.navigation import NavItem, add_nav
 from courses import bp
-from courses.enrolment.queries import session_roster
-from courses.sessions.pages import load_session, roster_context, trainer_sessions_context
+from courses.sessions.pages import (
+    load_session,
+    roster_context,
+    sheet_context,
+    trainer_sessions_context,
+)
 
 add_nav(
     NavItem("courses.trainer_sessions", N_("My sessions"), "trainer.sessions", "main", order=40)
@@ -35,7 +40,7 @@ def trainer_sessions() -> str:
 def roster_page(session_id: int) -> str:
     session = load_session(session_id)
     authorize("session.roster", session)
-    context = roster_context(acting_user(), session, utcnow())
+    context = roster_context(acting_user(), session, utcnow(), request.args.get("termin"))
     return render_template("courses/sessions/roster.html", **context)
 
 
@@ -44,10 +49,5 @@ def roster_page(session_id: int) -> str:
 def sign_in_sheet(session_id: int) -> str:
     session = load_session(session_id)
     authorize("session.roster", session)
-    participants = session_roster(session).participants
-    return render_template(
-        "courses/sessions/sign_in_sheet.html",
-        session=session,
-        participants=participants,
-        empty_rows=max(session.capacity - len(participants), 0),
-    )
+    context = sheet_context(session, utcnow(), request.args.get("termin"))
+    return render_template("courses/sessions/sign_in_sheet.html", **context)

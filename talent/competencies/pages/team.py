@@ -1,16 +1,17 @@
 """The team pages' building blocks: the filters from the query string, the filter form
-with the departments of the user's scope, the matrix, its figures and export labels."""
+with the departments of the user's scope, the page's view, the grid of the exports and
+the training plan, export labels and files."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from werkzeug.wrappers import Response
 
 from academy.accounts.models import Role, User
 from academy.auth.policy import has_role
@@ -18,20 +19,22 @@ from academy.auth.scope import Scope, scope_of
 from academy.clock import to_berlin
 from academy.extensions import db
 from academy.frameworks.models import Competence, CompetenceArea, Framework
+from academy.jobs.runner import JobFile, Progress
 from academy.org.heads import order_as_tree
 from academy.org.models import Department, JobRole
-from academy.web.kit import ListPagination, language, page_number, per_page
+from academy.web.kit import language, page_number, per_page
 from talent.competencies.forms import TeamFilterForm
-from talent.competencies.gaps import TeamMatrix, team_matrix
+from talent.competencies.gaps import member_conditions
 from talent.competencies.team_export import (
+    CSV_MIMETYPE,
+    XLSX_MIMETYPE,
     ExportLabels,
     average_gap,
-    matrix_table,
     to_csv,
     to_xlsx,
 )
-
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from talent.competencies.team_grid import TeamGrid, team_grid
+from talent.competencies.team_view import TeamView, team_view
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class TeamFilters:
     department_id: int | None = None
     area_id: int | None = None
     job_role_id: int | None = None
+    only_gaps: bool = False
 
     def args(self) -> dict[str, int]:
         """The filters as query arguments (for links to the exports and the plan)."""
@@ -46,8 +50,26 @@ class TeamFilters:
             "department": self.department_id,
             "area": self.area_id,
             "job_role": self.job_role_id,
+            "luecken": 1 if self.only_gaps else None,
         }
         return {k: v for k, v in values.items() if v is not None}
+
+    def as_params(self) -> dict[str, Any]:
+        return {
+            "department_id": self.department_id,
+            "area_id": self.area_id,
+            "job_role_id": self.job_role_id,
+            "only_gaps": self.only_gaps,
+        }
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> TeamFilters:
+        return cls(
+            department_id=params.get("department_id"),
+            area_id=params.get("area_id"),
+            job_role_id=params.get("job_role_id"),
+            only_gaps=bool(params.get("only_gaps")),
+        )
 
 
 #: The largest id a filter may name (a database INTEGER): a larger number names no row
@@ -66,22 +88,46 @@ def filters_from_request() -> TeamFilters:
         department_id=_id_arg("department"),
         area_id=_id_arg("area"),
         job_role_id=_id_arg("job_role"),
+        only_gaps=request.args.get("luecken") in ("1", "y", "on"),
     )
+
+
+def area_page_number() -> int:
+    """The page of competence areas asked for with ``?bereich=`` (1 when missing)."""
+    value = request.args.get("bereich", 1, type=int) or 1
+    return min(max(value, 1), 10_000)
 
 
 def today_in_berlin(now: datetime) -> date:
     return to_berlin(now).date()
 
 
-def load_matrix(user: User, filters: TeamFilters, now: datetime) -> TeamMatrix:
-    """The matrix for the filters; a department outside the user's scope raises
+def minimum_group() -> int:
+    return int(current_app.config.get("MIN_GROUP_SIZE", 5))
+
+
+def load_view(user: User, filters: TeamFilters, now: datetime) -> TeamView:
+    """The page's view; a department outside the user's scope raises
     ``PermissionDenied`` (403), an unknown one ``NotFound`` (404)."""
-    return team_matrix(
+    return team_view(
         user,
+        today=today_in_berlin(now),
+        minimum=minimum_group(),
         department_id=filters.department_id,
         area_id=filters.area_id,
         job_role_id=filters.job_role_id,
-        today=today_in_berlin(now),
+        only_gaps=filters.only_gaps,
+        page=page_number(),
+        per_page=per_page(),
+        area_page=area_page_number(),
+    )
+
+
+def load_grid(user: User, filters: TeamFilters, today: date, minimum: int) -> TeamGrid:
+    """Every member of the view with their cells (exports, training plan)."""
+    members = member_conditions(user, filters.department_id, filters.job_role_id)
+    return team_grid(
+        members, today, minimum=minimum, area_id=filters.area_id, only_gaps=filters.only_gaps
     )
 
 
@@ -114,42 +160,22 @@ def filter_form(user: User) -> TeamFilterForm:
     return form
 
 
-def member_page(matrix: TeamMatrix) -> ListPagination:
-    """The page of members the matrix shows (any page size the configuration sets)."""
-    return ListPagination(
-        page=page_number(),
-        per_page=per_page(),
-        max_per_page=None,
-        error_out=False,
-        items=matrix.members,
-    )
-
-
 def competence_name(competence: Competence) -> str:
     name = getattr(competence, f"name_{language()}", None) or competence.name_de
     return f"{competence.code} {name}"
 
 
-def withheld_text(matrix: TeamMatrix) -> str:
-    return gettext("withheld (fewer than %(n)s people)", n=matrix.min_group_size)
+def withheld_text(minimum: int) -> str:
+    return gettext("withheld (fewer than %(n)s people)", n=minimum)
 
 
-def averages(matrix: TeamMatrix) -> dict[int, float | None]:
+def averages(view: TeamView) -> dict[int, float | None]:
     return {
-        cid: average_gap(s.total_gap, s.members_with_target) for cid, s in matrix.summaries.items()
+        cid: average_gap(s.total_gap, s.members_with_target) for cid, s in view.summaries.items()
     }
 
 
-def team_gap(matrix: TeamMatrix) -> int | None:
-    """The whole team's gap, or None (withheld) when fewer than the minimum group size
-    have a target at all."""
-    with_target = {e for (e, _c), level in matrix.cells.items() if level.target is not None}
-    if len(with_target) < matrix.min_group_size:
-        return None
-    return sum(level.gap for level in matrix.cells.values())
-
-
-def export_labels(matrix: TeamMatrix) -> ExportLabels:
+def export_labels(minimum: int) -> ExportLabels:
     return ExportLabels(
         member=gettext("Member"),
         department=gettext("Department"),
@@ -161,20 +187,28 @@ def export_labels(matrix: TeamMatrix) -> ExportLabels:
         below_target=gettext("Members below target"),
         total_gap=gettext("Total gap"),
         average_gap=gettext("Average gap per member with a target"),
-        withheld=withheld_text(matrix),
+        withheld=withheld_text(minimum),
     )
 
 
-def export_response(matrix: TeamMatrix, kind: str, now: datetime) -> Response:
-    """The matrix as a CSV or XLSX download."""
-    table = matrix_table(matrix, export_labels(matrix), competence_name)
+def export_file(
+    user: User,
+    filters: TeamFilters,
+    kind: str,
+    now: datetime,
+    progress: Progress | None = None,
+    *,
+    minimum: int | None = None,
+) -> tuple[JobFile, TeamGrid]:
+    """The view as a CSV or XLSX file (and the grid it shows, for the access log)."""
+    minimum = minimum_group() if minimum is None else minimum
+    grid = load_grid(user, filters, today_in_berlin(now), minimum)
+    if progress is not None:
+        progress(0, len(grid.members))
+    labels = export_labels(minimum)
     stem = f"team-kompetenzen-{today_in_berlin(now).isoformat()}"
     if kind == "csv":
-        body, mimetype = to_csv(table), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = to_xlsx(table, gettext("Team competencies")), XLSX_MIMETYPE
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename={stem}.{kind}"},
-    )
+        body = to_csv(grid, labels, competence_name, progress)
+        return JobFile(f"{stem}.csv", CSV_MIMETYPE, body), grid
+    body = to_xlsx(grid, labels, competence_name, gettext("Team competencies"), progress)
+    return JobFile(f"{stem}.xlsx", XLSX_MIMETYPE, body), grid

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from academy.accounts.models import Role, RoleAssignment, User
 from academy.extensions import db
 from academy.i18n import N_
-from courses.enrolment.notices import Notice, accounts_for, hr_users, send, site_path
+from courses.enrolment.notices import Notice, hr_users, people, send, site_path
 from talent.programmes.models import Cohort
 
 #: Where a selected person finds their programme (built by the "running" part).
@@ -120,7 +120,7 @@ def notify_decisions(
     now: datetime,
     member_ids: dict[int, int] | None = None,
 ) -> None:
-    """Tell everyone with an account their outcome (employee id → ``ACCEPTED``,
+    """Tell every applicant (with or without an account) their outcome (employee id → ``ACCEPTED``,
     ``REJECTED`` or ``NOMINATION_LAPSED``); acceptances link to the new member's own
     programme page (``member_ids``: employee id → member id)."""
     params = {**_names(cohort), "starts_on": cohort.starts_on}
@@ -129,10 +129,10 @@ def notify_decisions(
         REJECTED.kind: site_path(("courses.catalogue", {})),
         NOMINATION_LAPSED.kind: site_path(("courses.catalogue", {})),
     }
-    accounts = accounts_for(outcome)
+    recipients = people(outcome)
     for employee_id, notice in outcome.items():
         link = links[notice.kind]
         member_id = (member_ids or {}).get(employee_id)
         if notice.kind == ACCEPTED.kind and member_id is not None:
             link = site_path(("talent.my_programme", {"member_id": member_id})) or link
-        send(accounts.get(employee_id), notice, params, now, link)
+        send(recipients.get(employee_id), notice, params, now, link)

@@ -17,7 +17,7 @@ from tests.courses import factories as courses
 from tests.querycount import count_queries
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ("academy", "courses", "talent", "reports")
+PACKAGES = ("academy", "courses", "talent", "reports", "api")
 
 
 def _constants(node: ast.AST) -> list[str]:

@@ -3,17 +3,13 @@ scheduled-work command and the notification pages."""
 
 from __future__ import annotations
 
-import email
 import os
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email import policy
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask, render_template_string
 from flask_babel import lazy_gettext
 from flask_login import login_user
@@ -32,6 +28,12 @@ from academy.notifications.outbox import MAX_ATTEMPTS, backoff, retry, send_outb
 from academy.scheduler import register_tick_step
 from tests import factories
 from tests.scratch_databases import drop_scratch_database
+from tests.smtp import (  # noqa: F401 - the fixtures
+    SMTPServer,
+    free_port,
+    mail_port_fixture,
+    smtp_fixture,
+)
 
 # Messages from the catalogue (with German translations) used as test content.
 SUBJECT = "The message will be sent at the next run."
@@ -55,71 +57,8 @@ def _blueprint(app: Flask) -> None:
 
 
 # ---------------------------------------------------------------------------
-# A real SMTP server on loopback
+# A real SMTP server on loopback (tests/smtp.py)
 # ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every delivered message."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.envelopes: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        with self.lock:
-            self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    @property
-    def messages(self) -> list[email.message.EmailMessage]:
-        with self.lock:
-            return [
-                email.message_from_bytes(e.content, policy=policy.default) for e in self.envelopes
-            ]
-
-
-class SMTPServer:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.inbox = Inbox()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture()
-def mail_port(app: Flask, monkeypatch: pytest.MonkeyPatch) -> int:
-    """The app configured to send to 127.0.0.1:<free port> (nothing listens yet)."""
-    port = free_port()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    monkeypatch.setitem(app.config, "MAIL_FROM", "Digitalakademie <akademie@stadt.example>")
-    monkeypatch.setitem(app.config, "BASE_URL", "https://akademie.stadt.example/")
-    return port
-
-
-@pytest.fixture()
-def smtp(mail_port: int) -> Iterator[SMTPServer]:
-    server = SMTPServer(mail_port)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def outbox_rows(db: Any) -> list[OutboxMessage]:
@@ -160,20 +99,36 @@ def test_notify_renders_english_for_a_user_who_chose_english(db, make):
     assert mail.subject == SUBJECT and FOOTER_EN in mail.body and FOOTER_DE not in mail.body
 
 
-def test_no_outbox_message_without_address_when_asked_not_to_or_for_inactive(db, make):
+def test_no_outbox_message_without_address_when_asked_not_to_or_for_people_who_left(db, make):
     without = make.user(Role.EMPLOYEE)
     without.email = ""
-    inactive = make.user(Role.EMPLOYEE)
-    inactive.active = False
+    without.employee.email = None
+    left = make.user(Role.EMPLOYEE)
+    left.active = False
+    left.employee.active = False
     quiet = make.user(Role.EMPLOYEE)
+    admin_off = make.user(Role.ADMIN, with_employee=False)
+    admin_off.active = False
     db.session.flush()
     now = utcnow()
     notify(without, "test", SUBJECT, BODY, params=PARAMS, link=None, now=now)
-    notify(inactive, "test", SUBJECT, BODY, params=PARAMS, link=None, now=now)
+    notify(left, "test", SUBJECT, BODY, params=PARAMS, link=None, now=now)
     notify(quiet, "test", SUBJECT, BODY, params=PARAMS, link=None, now=now, email=False)
+    notify(admin_off, "test", SUBJECT, BODY, params=PARAMS, link=None, now=now)
 
     assert outbox_rows(db) == []
-    assert db.session.scalar(select(func.count()).select_from(Notification)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 4
+
+
+def test_a_locked_account_does_not_silence_the_person_in_service(db, make):
+    """The personnel record decides: a person in service whose account an administrator
+    deactivated still gets their notices by e-mail, at the personnel record's address."""
+    user = make.user(Role.EMPLOYEE)
+    user.active = False
+    user.employee.email = "dienst@stadt.example"
+    notify(user, "test", SUBJECT, BODY, params=PARAMS, link=None, now=utcnow())
+    [mail] = outbox_rows(db)
+    assert mail.to_address == "dienst@stadt.example"
 
 
 def test_dates_and_lazy_strings_are_rendered_for_the_recipient(db, make):

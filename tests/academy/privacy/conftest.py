@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from academy.accounts.invitations.models import AccountInvitation
 from academy.accounts.models import LoginAttempt, Role, User, UserSession
 from academy.audit.log import record, record_access
 from academy.auth.throttle import login_key
@@ -17,6 +18,7 @@ from academy.extensions import db
 from academy.notifications.models import Notification, OutboxMessage
 from academy.org.models import Employee
 from courses.enrolment.models import EnrolmentState
+from courses.rooms.models import Trainer
 from courses.sessions.models import CalendarFeed
 from reports.certificates.models import Certificate
 from talent.programmes.models import ApplicationState
@@ -76,8 +78,13 @@ def build_person(tag: str, *, items: int = 1) -> Person:
         session = cf.session(cf.course(title=f"Kurs {tag} {n}"))
         enrolment = cf.enrolment(session, emp, state=EnrolmentState.CONFIRMED)
         record(hr, "enrolment.confirmed", "enrolment", enrolment.id, reason=f"Anmeldegrund {tag}")
+        training_costs(emp, hr, enrolment, f"{tag} {n}")
         cf.session(cf.course(title=f"Trainerkurs {tag} {n}"), trainer=user)
+        if n == 0:
+            db.session.add(Trainer(kind="internal", user_id=user.id, notes=f"Trainernotiz {tag}"))
         db.session.add(CalendarFeed(user_id=user.id, token_hash=f"feed-{tag}-{n}"))
+        evaluation_participation(emp, f"Bewerteter Kurs {tag} {n}", answered=n == 0)
+        mandatory_data(emp, session, f"{tag} {n}")
         rating = tf.head_rating(emp, comp, 2)
         rating.rated_by_id = hr.id
         rating.comment = f"Kommentar Führungskraft {tag}"
@@ -111,6 +118,18 @@ def build_person(tag: str, *, items: int = 1) -> Person:
         record(hr, "account.updated", "user", user.id, reason=f"Kontogrund {tag} {n}")
         record(user, "course.updated", "course", session.course_id)
         record_access(user, hr.employee_id, "employee.record", purpose=f"Eigene Einsicht {tag}")
+    db.session.add(
+        AccountInvitation(
+            employee_id=emp.id,
+            email=f"einladung-{tag}@stadt.example",
+            token_hash=f"invitation-{tag}-{emp.id}",
+            created_at=now,
+            created_by_id=hr.id,
+            expires_at=now + timedelta(days=14),
+            used_at=now,
+            user_id=user.id,
+        )
+    )
     app.state = ApplicationState.SUBMITTED.value
     db.session.flush()
     return Person(
@@ -120,6 +139,7 @@ def build_person(tag: str, *, items: int = 1) -> Person:
         values={
             "personalstammdaten": f"Nachname{tag}",
             "konto": user.email,
+            "einladungen": f"einladung-{tag}@stadt.example",
             "rollen": "zugewiesen",
             "anmeldesitzungen": f"Browser {tag}",
             "anmeldeversuche": "198.51.100.0",
@@ -127,8 +147,16 @@ def build_person(tag: str, *, items: int = 1) -> Person:
             "emails": f"E-Mail {tag} 0",
             "anmeldungen": f"Kurs {tag} 0",
             "anmeldungen_verlauf": f"Anmeldegrund {tag}",
+            "externe_fortbildungen": f"Externe Fortbildung {tag} 0",
+            "externe_fortbildungen_verlauf": f"Genehmigungsnotiz {tag} 0",
+            "fortbildungskosten": f"Kurs {tag} 0",
             "trainertermine": f"Trainerkurs {tag} 0",
+            "trainerangaben": f"Trainernotiz {tag}",
             "kalender": "Angelegt am",
+            "kursbewertungen": f"Bewerteter Kurs {tag} 0",
+            "pflichtschulungen": f"Pflichtschulung {tag} 0",
+            "pflichtschulungen_nachweise": f"Unterweisung {tag} 0",
+            "vorschlaege": f"Vorschlag {tag} 0",
             "einschaetzungen": f"Kommentar Führungskraft {tag}",
             "selbsteinschaetzungen": f"Selbst {tag}",
             "nachweise": f"Nachweis {tag}",
@@ -146,6 +174,118 @@ def build_person(tag: str, *, items: int = 1) -> Person:
             "protokoll": f"Kontogrund {tag} 0",
             "eigene_handlungen": "course.updated",
         },
+    )
+
+
+def mandatory_data(emp: Employee, session: Any, tag: str) -> None:
+    """A mandatory training naming ``emp`` with HR's evidence, and a suggestion of a head
+    to ``emp`` (courses.mandatory, courses.teambooking)."""
+    from courses.mandatory.models import Assignee, Assignment, Evidence
+    from courses.teambooking.models import Proposal
+
+    now = utcnow()
+    today = now.date()
+    assignment = Assignment(
+        title=f"Pflichtschulung {tag}",
+        target_kind="people",
+        due_days=30,
+        first_due_on=today,
+        starts_on=today,
+        origin="hr",
+        created_at=now,
+        updated_at=now,
+    )
+    assignment.courses = [session.course]
+    db.session.add(assignment)
+    db.session.flush()
+    db.session.add_all(
+        [
+            Assignee(
+                assignment_id=assignment.id,
+                employee_id=emp.id,
+                since=today,
+                due_on=today,
+                named=True,
+            ),
+            Evidence(
+                assignment_id=assignment.id,
+                employee_id=emp.id,
+                title=f"Unterweisung {tag}",
+                completed_on=today,
+            ),
+            Proposal(
+                session_id=session.id,
+                course_id=session.course_id,
+                employee_id=emp.id,
+                proposed_at=now,
+                note=f"Vorschlag {tag}",
+                state="declined",
+            ),
+        ]
+    )
+
+
+def evaluation_participation(emp: Employee, title: str, *, answered: bool) -> None:
+    """That ``emp`` was asked to evaluate a session of ``title`` (and whether they did)."""
+    from courses.evaluations.models import EvaluationParticipant, EvaluationRound, Questionnaire
+
+    session = cf.session(cf.course(title=title), starts_at=utcnow() - timedelta(days=10))
+    questionnaire = Questionnaire(title=f"Bogen {title}", description="")
+    db.session.add(questionnaire)
+    db.session.flush()
+    day = session.ends_at.date()
+    round_ = EvaluationRound(
+        session_id=session.id,
+        questionnaire_id=questionnaire.id,
+        opened_on=day,
+        closes_on=day + timedelta(days=14),
+    )
+    db.session.add(round_)
+    db.session.flush()
+    db.session.add(EvaluationParticipant(round_id=round_.id, employee_id=emp.id, answered=answered))
+
+
+def training_costs(emp: Employee, hr: User, enrolment: Any, tag: str) -> None:
+    """The booking of ``emp``'s place and a request of ``emp`` for an external training
+    with a file and a decision (courses.budgets, courses.external)."""
+    from decimal import Decimal
+
+    from courses.budgets.bookings import book
+    from courses.external.models import ExternalAttachment, ExternalRequest
+
+    now = utcnow()
+    book(enrolment, now)
+    request = ExternalRequest(
+        employee_id=emp.id,
+        title=f"Externe Fortbildung {tag}",
+        provider=f"Anbieter {tag}",
+        starts_at=now + timedelta(days=30),
+        ends_at=now + timedelta(days=31),
+        online=True,
+        duration_ue=8,
+        cost=Decimal("100.00"),
+        travel_cost=Decimal("0"),
+        reason=f"Begründung {tag}",
+        state="pending_hr",
+        submitted_at=now,
+        updated_at=now,
+    )
+    db.session.add(request)
+    db.session.flush()
+    db.session.add(
+        ExternalAttachment(
+            request_id=request.id,
+            kind="offer",
+            filename=f"Angebot {tag}.pdf",
+            stored_name=f"{request.id:064d}",
+            content_type="application/pdf",
+            size=10,
+            sha256="0" * 64,
+            uploaded_at=now,
+        )
+    )
+    record(
+        hr, "external.supported", "external_request", request.id, reason=f"Genehmigungsnotiz {tag}"
     )
 
 

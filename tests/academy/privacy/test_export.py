@@ -40,6 +40,7 @@ def test_secrets_are_not_exported(person):
     text = json.dumps(_json(a), ensure_ascii=False)
     assert f"hash-A-{a.employee.id}" not in text  # login session token hash
     assert "feed-A-0" not in text  # calendar feed token hash
+    assert f"invitation-A-{a.employee.id}" not in text  # invitation link token hash
     assert a.user.password_hash not in text
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from academy.audit.models import AuditLogEntry
+from academy.notifications.models import Notification
 from academy.scheduler import run_tick, tick_steps
 from courses.enrolment import tick
 from courses.enrolment.models import EnrolmentState
@@ -71,12 +74,17 @@ def test_reminder_once_two_days_before_to_confirmed_participants(db, make):
     cf.enrolment(session, emp)
     waiting_emp, waiting = person()
     cf.enrolment(session, waiting_emp, state=EnrolmentState.WAITLISTED)
-    cf.enrolment(session)  # confirmed, but without an account
+    no_account = cf.enrolment(session).employee  # confirmed, but without an account
     too_early = session.starts_at - timedelta(days=2, minutes=1)
     assert tick.send_reminders(too_early) == "Erinnerungen: 0 Termin(e), 0 Nachricht(en)."
     assert session.reminder_sent_at is None
     at = session.starts_at - timedelta(days=2)
-    assert tick.send_reminders(at) == "Erinnerungen: 1 Termin(e), 1 Nachricht(en)."
+    # The person without an account is reminded too (by e-mail; in the app later).
+    assert tick.send_reminders(at) == "Erinnerungen: 1 Termin(e), 2 Nachricht(en)."
+    [theirs] = db.session.scalars(
+        select(Notification).where(Notification.employee_id == no_account.id)
+    ).all()
+    assert theirs.kind == "session.reminder" and theirs.user_id is None
     db.session.refresh(session)
     assert session.reminder_sent_at == at
     [note] = inbox(me)

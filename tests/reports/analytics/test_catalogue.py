@@ -23,7 +23,7 @@ from tests.querycount import count_queries
 from tests.reports.report_data import TODAY, KnownData, build_known_data
 from tests.talent import factories as tf
 
-KEYS = ["matrix", "gaps", "participation", "demand", "cohorts", "trends"]
+KEYS = ["matrix", "gaps", "participation", "demand", "cohorts", "compliance", "trends"]
 PERIOD = Filters(period_from=date(2029, 1, 1), period_to=date(2030, 3, 31))
 
 

@@ -79,8 +79,21 @@ def test_not_for_revoked_expired_far_away_or_no_expiry(db):
     assert len(_inbox(db, user)) == 1
 
 
-def test_holder_without_account_is_claimed_but_not_notified(db):
+def test_holder_without_account_is_reminded_by_email(db):
     emp = factories.employee()
+    cert = _cert(db, emp, TODAY + timedelta(days=5))
+    assert "1 fällig, 1 Nachricht" in send_expiry_reminders(NOW)
+    db.session.refresh(cert)
+    assert cert.expiry_reminded_at == NOW
+    [note] = db.session.scalars(
+        select(Notification).where(Notification.employee_id == emp.id)
+    ).all()
+    assert note.user_id is None and note.kind == "certificate_expiry"
+    assert db.session.scalar(select(OutboxMessage.to_address)) == emp.email
+
+
+def test_holder_who_left_is_claimed_but_not_notified(db):
+    emp = factories.employee(active=False)
     cert = _cert(db, emp, TODAY + timedelta(days=5))
     assert "1 fällig, 0 Nachricht" in send_expiry_reminders(NOW)
     db.session.refresh(cert)

@@ -53,7 +53,7 @@ def log_entries(what: str) -> list[AccessLogEntry]:
 
 def footer(html: str, key: str) -> list[str]:
     """The texts of a footer row's cells (per competence)."""
-    match = re.search(rf'<tr data-figure="{key}">(.*?)</tr>', html, re.S)
+    match = re.search(rf'<tr data-figure="{key}"[^>]*>(.*?)</tr>', html, re.S)
     assert match, f"no footer row {key}"
     cells = re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells]
@@ -163,14 +163,14 @@ def test_cells_show_the_gap_as_number_text_and_colour(client, login_as, team):
     html = client.get("/talente/team").get_data(as_text=True)
     assert "<caption" in html and 'id="legend"' in html
     assert re.search(rf'<th scope="col"[^>]*data-competence="{team.c1.code}"', html)
-    assert re.search(r'<th scope="row"><a href="/talente/mitglieder/', html)
+    assert re.search(r'<th scope="row" class="sticky-col"><a href="/talente/mitglieder/', html)
     row = re.search(rf'<tr data-member="{team.anna.id}">.*?</tr>', html, re.S).group(0)
     cells = re.findall(r'<td class="([^"]*)" data-gap="(\d*)">(.*?)</td>', row, re.S)
     (c1_class, c1_gap, c1_text), (_, c2_gap, _), (_, c3_gap, _) = cells
     assert (c1_gap, c2_gap, c3_gap) == ("2", "2", "2")
     assert "table-danger" in c1_class
     assert f"{team.c1.code}: gap 2, current level 1, target 3" in c1_text  # not colour alone
-    assert "1/3" in c1_text
+    assert "1/3" in c1_text and "gap 2" in c1_text  # number and word beside the colour
     bert = re.search(rf'<tr data-member="{team.bert.id}">.*?</tr>', html, re.S).group(0)
     assert re.search(r'class="[^"]*table-success[^"]*" data-gap="0">', bert)
     carl = re.search(rf'<tr data-member="{team.carl.id}">.*?</tr>', html, re.S).group(0)
@@ -245,10 +245,18 @@ def test_csv_opens_in_german_excel(app, client, login_as, team, monkeypatch):
     rows = list(csv.reader(io.StringIO(body[3:].decode("utf-8")), delimiter=";"))
     assert rows[0][:3] == ["Member", "Department", "Job role"]
     assert rows[0][3] == f"{team.c1.code} Competence {team.c1.code[1:]}: current level"
-    names = [r[0] for r in rows[1:5]]
+    # the figures first (as on the page), an empty row, then the members
+    assert [r[0] for r in rows[1:5]] == [
+        "Members with a target",
+        "Members below target",
+        "Total gap",
+        "Average gap per member with a target",
+    ]
+    assert rows[5] == []
+    names = [r[0] for r in rows[6:10]]
     assert names == ["Adler, Anna", "Berg, Bert", "Cramer, Carl", "Haupt, Hanna"]
-    assert rows[1][1] == "Amt für Digitales"  # umlauts survive
-    assert rows[1][3:6] == ["1", "3", "2"]  # c1: current, target, gap
+    assert rows[6][1] == "Amt für Digitales"  # umlauts survive
+    assert rows[6][3:6] == ["1", "3", "2"]  # c1: current, target, gap
     figures = {r[0]: r for r in rows if r and r[0].startswith(("Members", "Total", "Average"))}
     assert figures["Members below target"][5] == "2"
     assert figures["Total gap"][5] == "4"
@@ -285,11 +293,12 @@ def test_xlsx_has_bold_header_frozen_panes_and_the_same_data(
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data)).active
-    assert sheet.freeze_panes == "B2"
+    assert sheet.freeze_panes == "B6"  # header and the four figure rows, the names
     assert sheet["A1"].value == "Member" and sheet["A1"].font.b
-    assert all(c.font.b for c in sheet[1])
-    assert sheet["A2"].value == "Adler, Anna"
-    assert (sheet["D2"].value, sheet["E2"].value, sheet["F2"].value) == (1, 3, 2)
+    assert all(c.font.b for c in sheet[1] if c.value is not None)
+    assert sheet["A2"].value == "Members with a target" and sheet["A2"].font.b
+    assert sheet["A6"].value == "Adler, Anna"
+    assert (sheet["D6"].value, sheet["E6"].value, sheet["F6"].value) == (1, 3, 2)
     values = {row[0]: row for row in sheet.iter_rows(values_only=True) if row[0]}
     assert values["Total gap"][5] == 4
     assert values["Average gap per member with a target"][5] == pytest.approx(1.33)

@@ -489,15 +489,16 @@ def test_cancel_tells_everyone_with_a_pending_application(hr):
         pf.application(cohort, person, state=state)
         people[state] = person
     no_account = factories.employee()
-    pf.application(cohort, no_account)  # no account: nobody to tell, no error
+    pf.application(cohort, no_account)  # no account: told as well (by e-mail)
     cancel_cohort(hr, cohort, "Haushaltssperre", NOW)
     notes = list(
         db.session.scalars(select(Notification).where(Notification.kind == "cohort.cancelled"))
     )
-    told = {n.user.employee_id for n in notes}
+    told = {n.employee_id for n in notes}
     assert told == {
         people[ApplicationState.SUBMITTED].id,
         people[ApplicationState.NOMINATED].id,
+        no_account.id,
     }
     assert all("Haushaltssperre" in n.body and "Digitallotsen" in n.subject for n in notes)
     assert all(n.link == "/talente/nachwuchsprogramme" for n in notes)

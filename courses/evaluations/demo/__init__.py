@@ -1,0 +1,1 @@
+"""The ``evaluations`` step of ``flask academy demo``."""

@@ -1,0 +1,1 @@
+"""The ``meetings`` step of ``flask academy demo``: rooms, trainers and meetings."""

@@ -1,0 +1,325 @@
+"""The current-level rule (``talent.competencies.levels``) in set-based SQL, for figures
+over a whole team: per competence how many members have a target, how many are below
+it and by how much in total, and which members have a gap at all — computed by the
+database (window functions, GROUP BY) for any number of people, returning one row per
+competence. The per-person rule (``LevelData.level``) stays the reference; the
+randomised test ``tests/talent/competencies/test_gap_sql.py`` compares both.
+
+The rule, as SQL: a member's current level in a target competence is the highest of
+
+- the latest head rating (``row_number()`` over the person's head ratings of that
+  competence, newest ``rated_at`` and then ``id`` first),
+- every still-valid external certificate (``valid_until`` missing or today or later),
+- every completed course's outcome while the completion is valid
+  (``course_valid_clause``),
+
+each also through an ``equivalent`` mapping from another competence (one step); a
+self-assessment never counts. Gap = target − current (no evidence: 0), never below 0.
+
+Members are given as WHERE clauses on ``Employee`` (``members``), so that each
+statement reads the team once instead of a list of ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+
+from academy.extensions import db
+from academy.frameworks.models import Competence
+from academy.org.models import Employee
+from courses.catalogue.models import Course, CourseOutcome
+from courses.enrolment.models import Enrolment, EnrolmentState
+from talent.competencies.level_evidence import EQUIVALENT, course_valid_clause
+from talent.competencies.models import CompetenceMapping, Rating, RatingSource, RoleTarget
+
+Members = Sequence[ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One competence over the members: with a target, below it, the summed gap."""
+
+    competence_id: int
+    with_target: int
+    below_target: int
+    total_gap: int
+
+
+def member_ids(members: Members) -> Select[tuple[int]]:
+    return select(Employee.id).where(*members)
+
+
+def targets(members: Members, area_id: int | None = None) -> Subquery:
+    """(employee_id, competence_id, target) of the members' current role targets."""
+    query = (
+        select(
+            Employee.id.label("employee_id"),
+            RoleTarget.competence_id.label("competence_id"),
+            RoleTarget.level.label("target"),
+        )
+        .join(RoleTarget, RoleTarget.job_role_id == Employee.job_role_id)
+        .where(*members, RoleTarget.ended_at.is_(None))
+    )
+    if area_id is not None:
+        query = query.join(Competence, Competence.id == RoleTarget.competence_id).where(
+            Competence.area_id == area_id
+        )
+    return query.subquery("targets")
+
+
+def _evidence(members: Members, today: date) -> Select[Any]:
+    """(employee_id, competence_id, level): every piece of evidence of the members that
+    counts."""
+    ids = member_ids(members)
+    position = (
+        func.row_number()
+        .over(
+            partition_by=(Rating.employee_id, Rating.competence_id),
+            order_by=(Rating.rated_at.desc(), Rating.id.desc()),
+        )
+        .label("position")
+    )
+    head = (
+        select(Rating.employee_id, Rating.competence_id, Rating.level, position)
+        .where(Rating.source == RatingSource.HEAD.value, Rating.employee_id.in_(ids))
+        .subquery("head")
+    )
+    latest_head = select(head.c.employee_id, head.c.competence_id, head.c.level).where(
+        head.c.position == 1
+    )
+    external = select(Rating.employee_id, Rating.competence_id, Rating.level).where(
+        Rating.source == RatingSource.EXTERNAL.value,
+        Rating.employee_id.in_(ids),
+        or_(Rating.valid_until.is_(None), Rating.valid_until >= today),
+    )
+    course = (
+        select(Enrolment.employee_id, CourseOutcome.competence_id, CourseOutcome.level)
+        .join(Course, Course.id == Enrolment.course_id)
+        .join(CourseOutcome, CourseOutcome.course_id == Enrolment.course_id)
+        .where(
+            Enrolment.employee_id.in_(ids),
+            Enrolment.state == EnrolmentState.COMPLETED.value,
+            Enrolment.completed_on.is_not(None),
+            course_valid_clause(today),
+        )
+    )
+    return union_all(latest_head, external, course)
+
+
+def has_mappings() -> bool:
+    """Whether any equivalent mapping exists (without one, evidence counts only for its
+    own competence and the statements skip the mapping part)."""
+    return (
+        db.session.scalar(
+            select(CompetenceMapping.id)
+            .where(
+                CompetenceMapping.relation == EQUIVALENT,
+                CompetenceMapping.source_id != CompetenceMapping.target_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def current_levels(members: Members, today: date) -> Subquery:
+    """(employee_id, competence_id, current): the best evidence per person and
+    competence, own or through an equivalent mapping (one statement part; the evidence
+    is read once)."""
+    if has_mappings():
+        own = _evidence(members, today).cte("evidence")
+        mapped = (
+            select(own.c.employee_id, CompetenceMapping.target_id, own.c.level)
+            .join(CompetenceMapping, CompetenceMapping.source_id == own.c.competence_id)
+            .where(
+                CompetenceMapping.relation == EQUIVALENT,
+                CompetenceMapping.source_id != CompetenceMapping.target_id,
+            )
+        )
+        counted = union_all(
+            select(own.c.employee_id, own.c.competence_id, own.c.level), mapped
+        ).subquery("counted")
+    else:
+        counted = _evidence(members, today).subquery("counted")
+    return (
+        select(
+            counted.c.employee_id,
+            counted.c.competence_id,
+            func.max(counted.c.level).label("current"),
+        )
+        .group_by(counted.c.employee_id, counted.c.competence_id)
+        .subquery("current")
+    )
+
+
+def _reached(members: Members, today: date, area_id: int | None) -> Subquery:
+    """Targets met by evidence: (employee_id, competence_id, target, current) for every
+    member × target competence where the member has some evidence — the only pairs
+    whose gap is not simply the whole target."""
+    current = current_levels(members, today)
+    query = (
+        select(
+            current.c.employee_id,
+            current.c.competence_id,
+            RoleTarget.level.label("target"),
+            current.c.current,
+        )
+        .select_from(current)
+        .join(Employee, Employee.id == current.c.employee_id)
+        .join(
+            RoleTarget,
+            and_(
+                RoleTarget.job_role_id == Employee.job_role_id,
+                RoleTarget.competence_id == current.c.competence_id,
+                RoleTarget.ended_at.is_(None),
+            ),
+        )
+    )
+    if area_id is not None:
+        query = query.join(Competence, Competence.id == RoleTarget.competence_id).where(
+            Competence.area_id == area_id
+        )
+    return query.subquery("reached")
+
+
+def gap_pairs(members: Members, today: date, area_id: int | None = None) -> Subquery:
+    """(employee_id, competence_id, target, current, gap) for every member × competence
+    with a target (current 0 without evidence)."""
+    wanted = targets(members, area_id)
+    current = current_levels(members, today)
+    level = func.coalesce(current.c.current, literal(0))
+    return (
+        select(
+            wanted.c.employee_id,
+            wanted.c.competence_id,
+            wanted.c.target,
+            level.label("current"),
+            case((level < wanted.c.target, wanted.c.target - level), else_=0).label("gap"),
+        )
+        .select_from(wanted)
+        .outerjoin(
+            current,
+            and_(
+                current.c.employee_id == wanted.c.employee_id,
+                current.c.competence_id == wanted.c.competence_id,
+            ),
+        )
+        .subquery("pairs")
+    )
+
+
+def competence_figures(
+    members: Members, today: date, area_id: int | None = None
+) -> dict[int, Figures]:
+    """Per competence with a target for at least one member, in one statement: every
+    member × target of their job role as if nobody had reached anything (read from an
+    index), less what each member's evidence closes (``_reached``) — only the pairs
+    with evidence are matched and compared."""
+    base = (
+        select(
+            RoleTarget.competence_id.label("competence_id"),
+            func.count().label("with_target"),
+            func.sum(RoleTarget.level).label("whole"),
+        )
+        .join(Employee, Employee.job_role_id == RoleTarget.job_role_id)
+        .where(*members, RoleTarget.ended_at.is_(None))
+        .group_by(RoleTarget.competence_id)
+    )
+    if area_id is not None:
+        base = base.join(Competence, Competence.id == RoleTarget.competence_id).where(
+            Competence.area_id == area_id
+        )
+    whole = base.subquery("whole")
+    reached = _reached(members, today, area_id)
+    met = reached.c.current >= reached.c.target
+    closing = (
+        select(
+            reached.c.competence_id,
+            func.sum(case((met, 1), else_=0)).label("met"),
+            func.sum(case((met, reached.c.target), else_=reached.c.current)).label("closed"),
+        )
+        .group_by(reached.c.competence_id)
+        .subquery("closing")
+    )
+    query = select(
+        whole.c.competence_id,
+        whole.c.with_target,
+        whole.c.with_target - func.coalesce(closing.c.met, 0),
+        whole.c.whole - func.coalesce(closing.c.closed, 0),
+    ).outerjoin(closing, closing.c.competence_id == whole.c.competence_id)
+    return {
+        row[0]: Figures(row[0], int(row[1]), int(row[2] or 0), int(row[3] or 0))
+        for row in db.session.execute(query)
+    }
+
+
+def with_gaps(
+    members: Members,
+    today: date,
+    area_id: int | None = None,
+    competence_ids: Sequence[int] | None = None,
+) -> ColumnElement[bool]:
+    """A WHERE clause on ``Employee``: the member is below target in at least one
+    competence (of ``competence_ids`` / the area, when given) — i.e. their job role has
+    more such targets than their evidence meets."""
+    targets = select(RoleTarget.job_role_id, func.count().label("targets")).where(
+        RoleTarget.ended_at.is_(None)
+    )
+    reached = _reached(members, today, area_id)
+    met = select(reached.c.employee_id, func.count().label("met")).where(
+        reached.c.current >= reached.c.target
+    )
+    if competence_ids is not None:
+        wanted = sorted(competence_ids)
+        targets = targets.where(RoleTarget.competence_id.in_(wanted))
+        met = met.where(reached.c.competence_id.in_(wanted))
+    if area_id is not None:
+        targets = targets.join(Competence, Competence.id == RoleTarget.competence_id).where(
+            Competence.area_id == area_id
+        )
+    per_role = targets.group_by(RoleTarget.job_role_id).subquery("role_targets_count")
+    per_member = met.group_by(reached.c.employee_id).subquery("met_count")
+    all_met = (
+        select(per_member.c.employee_id)
+        .join(Employee, Employee.id == per_member.c.employee_id)
+        .join(per_role, per_role.c.job_role_id == Employee.job_role_id)
+        .where(per_member.c.met >= per_role.c.targets)
+    )
+    return and_(
+        Employee.job_role_id.in_(select(per_role.c.job_role_id)),
+        Employee.id.not_in(all_met),
+    )
+
+
+def team_total(members: Members, today: date) -> tuple[int, int]:
+    """(members with any target, summed gap of the whole team): one statement."""
+    pairs = gap_pairs(members, today)
+    row = db.session.execute(
+        select(func.count(func.distinct(pairs.c.employee_id)), func.sum(pairs.c.gap))
+    ).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def pair_rows(members: Members, today: date, area_id: int | None = None) -> Select[Any]:
+    """Every member × target competence as rows (for exports and the training plan,
+    which name each person): employee_id, competence_id, target, current, gap."""
+    pairs = gap_pairs(members, today, area_id)
+    return select(
+        pairs.c.employee_id, pairs.c.competence_id, pairs.c.target, pairs.c.current, pairs.c.gap
+    )
