@@ -81,6 +81,7 @@ DEFAULTS: dict[str, Any] = {
     # Background exports (academy/jobs): hours a finished file is kept; team exports of
     # more members than this are made in the background instead of in the request.
     "EXPORT_JOB_HOURS": 24,
+    "EXPORT_JOB_RUNNER": "thread",  # "thread": made at once in the web worker; "tick": by the tick
     "TEAM_EXPORT_BACKGROUND_MEMBERS": 5000,
     "SECRET_KEY": "",
     "DATABASE_URL": "",

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from flask import current_app, request
-from flask_babel import format_date, format_datetime, format_decimal, gettext
+from flask.globals import _cv_request
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_timezone,
+    gettext,
+)
 from flask_login import current_user
 
 LANG_COOKIE = "da_lang"
@@ -46,21 +57,47 @@ def _locale(code: str) -> Locale:
 def fmt_date(value: date | datetime | None, format: str = "medium") -> str:
     if value is None:
         return "–"
-    return format_date(value, format)
+    return _remembered(format_date, value, format)
 
 
 def fmt_datetime(value: datetime | None, format: str = "medium") -> str:
     if value is None:
         return "–"
-    return format_datetime(value, format)
+    return _remembered(format_datetime, value, format)
 
 
 def fmt_number(value: float | int | Decimal | None, digits: int | None = None) -> str:
     if value is None:
         return "–"
     if digits is not None:
-        return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
-    return format_decimal(value)
+        pattern = "#,##0." + "0" * digits if digits else "#,##0"
+        return _remembered(format_decimal, value, pattern)
+    return _remembered(format_decimal, value, None)
+
+
+#: Formatted dates and numbers a process remembers (``_remembered``).
+REMEMBERED_FORMATS = 50_000
+_FORMATTED: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+
+
+def _remembered(formatter: Callable[..., str], value: Any, format: str | None) -> str:
+    """``formatter(value, format)`` of Flask-Babel, remembered by value, format, language
+    and time zone: the same date or number in the same language comes out the same, and
+    a list page shows the same dates again and again (Flask-Babel parses the locale's
+    patterns and looks the request's locale and time zone up through proxies each
+    time — some 100 function calls per date)."""
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        return formatter(value, format)
+    locale = getattr(ctx.request, "babel_locale", None) or get_locale()
+    zone = getattr(ctx.request, "babel_tzinfo", None) or get_timezone()
+    key = (formatter, type(value), value, format, locale, zone)
+    found = _FORMATTED.get(key)
+    if found is None:
+        found = _FORMATTED[key] = formatter(value, format)
+        if len(_FORMATTED) > REMEMBERED_FORMATS:
+            _FORMATTED.popitem(last=False)
+    return found
 
 
 def localized_attr(obj: object, attr: str) -> str:

@@ -246,13 +246,14 @@ def run(engine: str, employees: int, args: argparse.Namespace) -> RunResult:
                 key: log_in(app, *facts.accounts[key])
                 for key in ("employee", "head", "hr", "council")
             }
+            wanted = [] if args.only_exports else args.pages
             targets = [
                 (k, label, g, cookies[a], p.format(**facts.ids))
                 for k, label, g, a, p in PAGES
-                if args.pages is None or k in args.pages
+                if wanted is None or k in wanted
             ]
             for label, members, email, password in facts.heads:
-                if args.pages is None or "team" in args.pages:
+                if wanted is None or "team" in wanted:
                     cookie = log_in(app, email, password)
                     targets.append((f"team-{members}", label, "data", cookie, "/talente/team"))
             for key, label, group, cookie, path in targets:
@@ -260,11 +261,11 @@ def run(engine: str, employees: int, args: argparse.Namespace) -> RunResult:
                 measure_page(result, app, bare, cookie, path, args, outcome.baseline_rps)
                 outcome.pages.append(result)
                 print(line(result), flush=True)
-            if args.exports:
+            if args.exports or args.only_exports:
                 outcome.exports = exports(app, cookies["hr"], facts)
             locked = app.stderr().count("database is locked")
             print(
-                f"Basis (Median): {statistics.median(outcome.baseline_rps):.1f} req/s; "
+                f"Basis (Median): {statistics.median(outcome.baseline_rps or [0]):.1f} req/s; "
                 f"„database is locked“ im Server-Log: {locked}×",
                 flush=True,
             )
@@ -310,6 +311,9 @@ def main() -> None:
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--pages", nargs="+", help="only these page keys (see PAGES)")
     parser.add_argument("--exports", action="store_true", help="also time the team exports")
+    parser.add_argument(
+        "--only-exports", action="store_true", help="time the team exports, no pages"
+    )
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args()
     results = [run(engine, size, args) for engine in args.engines for size in args.sizes]

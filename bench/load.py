@@ -8,6 +8,7 @@ so that on a small machine it costs little beside the servers it measures; it se
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import socket
@@ -257,18 +258,36 @@ def load(
 
 
 def timed_download(server: Server, path: str, cookie: str) -> tuple[float, int, int]:
-    """One request (seconds, status, bytes); a redirect to a background job's page is
-    followed: its status is polled until the download is there."""
+    """One export (seconds, status, bytes). A view too large for the request answers with
+    a redirect: then the export is asked for in the background (the page's form, POST),
+    the job's state is polled every half second and the finished file downloaded."""
     started = time.perf_counter()
-    status, headers, body = request(server, path, cookie, timeout=600)
-    location = dict((k.lower(), v) for k, v in headers).get("location")
-    while status in (302, 303) and location:
-        target = urllib.parse.urlsplit(location)
-        next_path = target.path + (f"?{target.query}" if target.query else "")
-        status, headers, body = request(server, next_path, cookie, timeout=600)
-        location = dict((k.lower(), v) for k, v in headers).get("location")
-        refresh = dict((k.lower(), v) for k, v in headers).get("refresh")
-        if status == 200 and refresh:  # a job page that reloads itself until done
-            time.sleep(0.5)
-            status, location = 302, next_path
+    status, _headers, body = request(server, path, cookie, timeout=600)
+    if status in (302, 303):
+        status, body = _background(server, path, cookie)
     return time.perf_counter() - started, status, len(body)
+
+
+def _background(server: Server, path: str, cookie: str) -> tuple[int, bytes]:
+    split = urllib.parse.urlsplit(path)
+    kind = split.path.rsplit(".", 1)[-1]
+    _status, _headers, page = request(server, "/talente/team", cookie, timeout=600)
+    match = _CSRF.search(page.decode("utf-8", "replace"))
+    token = html.unescape(match.group(1)) if match else ""
+    form = urllib.parse.urlencode({"csrf_token": token, "format": kind}).encode()
+    target = "/talente/team/export" + (f"?{split.query}" if split.query else "")
+    status, headers, _body = request(server, target, cookie, form, timeout=600)
+    location = dict((k.lower(), v) for k, v in headers).get("location", "")
+    job = urllib.parse.urlsplit(location).path
+    if status != 303 or not job:
+        return status, b""
+    while True:
+        time.sleep(0.5)
+        _s, _h, raw = request(server, f"{job}/stand", cookie, timeout=600)
+        state = json.loads(raw.decode("utf-8") or "{}")
+        if state.get("status") in ("done", "failed"):
+            break
+    if state["status"] == "failed":
+        return 500, b""
+    status, _headers, body = request(server, state["download"], cookie, timeout=600)
+    return status, body

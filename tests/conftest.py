@@ -82,6 +82,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
             "WTF_CSRF_ENABLED": False,
+            # background exports wait for the tick: no thread shares the test's connection
+            "EXPORT_JOB_RUNNER": "tick",
         }
     )
     migrate_database(application)

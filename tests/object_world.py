@@ -180,6 +180,7 @@ def build_world() -> World:
     world.ids.update(evaluation_ids(owner))
     world.ids.update(mandatory_ids(stranger, dept_b, accounts["hr"]))
     world.ids.update(budget_ids(stranger, dept_b, enrolment))
+    world.ids.update(job_ids(stranger_user, stranger))
     world.tokens = {"calendar_revoked": old_token}
     world.account_ids = {role: account.id for role, account in accounts.items()}
     world.account_ids["hr2"] = hr2.id
@@ -187,6 +188,27 @@ def build_world() -> World:
     assert old_feed.revoked_at is not None
     db.session.flush()
     return world
+
+
+def job_ids(stranger_user: User, stranger: Employee) -> dict[str, int]:
+    """A finished background export B asked for, whose file names B (academy.jobs)."""
+    from academy.jobs.models import ExportJob, JobStatus
+
+    content = f"{stranger.last_name};{stranger.personnel_no};{stranger.email}".encode()
+    job = ExportJob(
+        kind="team.export",
+        title="Team-Kompetenzen als CSV",
+        params={"format": "csv"},
+        requested_by_id=stranger_user.id,
+        status=JobStatus.DONE.value,
+        progress=100,
+        filename="team-kompetenzen.csv",
+        mimetype="text/csv",
+        content=content,
+    )
+    db.session.add(job)
+    db.session.flush()
+    return {"job_id": job.id}
 
 
 def resource_ids() -> dict[str, int]:

@@ -52,6 +52,8 @@ EXPECTATIONS: list[tuple[str, frozenset[str], frozenset[str]]] = [
     ("notifications.mark_all_read", NOBODY, ALL),
     ("notifications.open_notification", NOBODY, NOBODY),  # B's notice: nobody else
     ("notifications.outbox*", frozenset({"admin"}), frozenset({"admin"})),
+    # Background exports: only the requester's own (B's job: nobody else).
+    ("jobs.*", NOBODY, NOBODY),
     # Public certificate verification by its code shows the holder by design.
     ("reports.verify*", ALL, NOBODY),
     ("reports.assertion", ALL, NOBODY),
@@ -150,6 +152,8 @@ EXPECTATIONS: list[tuple[str, frozenset[str], frozenset[str]]] = [
     ("talent.self_assessment", NOBODY, frozenset({"employee", "head", "hr", "trainer"})),
     ("talent.member", HR, NOBODY),
     ("talent.member_rate", HR, HR),
+    # Starting a background export of one's own team view stores one's own job.
+    ("talent.team_export_job", HR, frozenset({"head", "hr"})),
     ("talent.team*", HR, NOBODY),
     ("talent.profile*", HR, HR),
     ("talent.evidence", HR, HR),

@@ -121,14 +121,15 @@ def claim(job_id: int, now: datetime) -> bool:
     return bool(claimed)
 
 
-def run_job(job_id: int) -> bool:
-    """Make the file of a job this maker could claim; False if someone else has it."""
-    if not claim(job_id, utcnow()):
+def run_job(job_id: int, now: datetime | None = None) -> bool:
+    """Make the file of a job this maker could claim (at ``now``, default: the clock);
+    False if someone else has it."""
+    if not claim(job_id, now or utcnow()):
         return False
     job = db.session.get(ExportJob, job_id)
     assert job is not None
     actor = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
-    last = [0.0]
+    last = [time.monotonic()]  # the first report after PROGRESS_EVERY
 
     def progress(done: int, total: int) -> None:
         moment = time.monotonic()
@@ -182,6 +183,13 @@ def _fail(job_id: int, error: Exception) -> None:
     db.session.commit()
 
 
+def start(app: Flask, job_id: int) -> None:
+    """Have the job made: in a thread of this process (``EXPORT_JOB_RUNNER`` "thread",
+    the default) or by the next tick ("tick": for hosts that run no threads)."""
+    if app.config.get("EXPORT_JOB_RUNNER", "thread") == "thread":
+        start_in_thread(app, job_id)
+
+
 def start_in_thread(app: Flask, job_id: int) -> threading.Thread:
     """Make the job's file in a thread of this process (after the caller's commit)."""
 
@@ -204,13 +212,14 @@ def start_in_thread(app: Flask, job_id: int) -> threading.Thread:
 
 def run_waiting_jobs(now: datetime) -> str:
     """Jobs waiting for a while or abandoned by their maker (one at a time)."""
+    waited = timedelta(seconds=0 if current_app.config.get("EXPORT_JOB_RUNNER") == "tick" else 30)
     due = db.session.scalars(
         select(ExportJob.id)
         .where(
             ExportJob.attempts < MAX_ATTEMPTS,
             or_(
                 (ExportJob.status == JobStatus.WAITING.value)
-                & (ExportJob.created_at < now - timedelta(seconds=30)),
+                & (ExportJob.created_at <= now - waited),
                 (ExportJob.status == JobStatus.RUNNING.value)
                 & (ExportJob.heartbeat_at < now - STALE),
             ),
@@ -219,7 +228,7 @@ def run_waiting_jobs(now: datetime) -> str:
     ).all()
     db.session.commit()
     with reading_transactions():
-        made = sum(1 for job_id in due if run_job(job_id))
+        made = sum(1 for job_id in due if run_job(job_id, now))
     return f"{made} Export(e) im Hintergrund erstellt"
 
 

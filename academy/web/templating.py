@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
+from flask.globals import _cv_request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader, pass_eval_context
@@ -55,18 +56,56 @@ def _template_context() -> dict[str, Any]:
 
 def _gettext_callables() -> dict[str, Any]:
     """``_``, ``gettext``, ``ngettext`` … bound to the translations of the current locale
-    (looked up once per rendering instead of at every call, as Flask-Babel's globals
-    do, and made once per catalogue). Same behaviour as Jinja's new-style gettext: the
-    result is escaped in autoescaped templates and always used as a %-format string with
-    the keyword arguments (``num`` included for the plural forms). They take the
-    evaluation context, not the whole context, so a call in a loop does not copy the
-    loop's variables. A text without arguments is translated once per catalogue."""
-    made: dict[Any, dict[str, Any]] = current_app.extensions.setdefault("academy_gettext", {})
-    locale = get_locale()
+    (made once per catalogue; Flask-Babel's look the catalogue up by the locale's name at
+    every call). Same behaviour as Jinja's new-style gettext: the result is escaped in
+    autoescaped templates and always used as a %-format string with the keyword
+    arguments (``num`` included for the plural forms). They take the evaluation context,
+    not the whole context, so a call in a loop does not copy the loop's variables. A
+    text without arguments is translated once per catalogue."""
+    app, locale = _app_and_locale()
+    made: dict[Any, dict[str, Any]] = app.extensions.setdefault("academy_gettext", {})
     found = made.get(locale)
     if found is None:
         found = made[locale] = _make_callables(_catalogue())
     return found
+
+
+def _app_and_locale() -> tuple[Any, Any]:
+    """The app and the request's locale as Flask-Babel keeps it on the request (also
+    inside ``force_locale``), read without the proxies; asked of Flask-Babel first."""
+    ctx = _cv_request.get(None)
+    if ctx is not None:
+        locale = getattr(ctx.request, "babel_locale", None)
+        if locale is not None:
+            return ctx.app, locale
+        return ctx.app, get_locale()
+    return current_app._get_current_object(), get_locale()  # type: ignore[attr-defined]
+
+
+@pass_eval_context
+def _env_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+    return _gettext_callables()["_"](eval_ctx, string, **variables)  # type: ignore[no-any-return]
+
+
+@pass_eval_context
+def _env_ngettext(
+    eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any
+) -> str:
+    return _gettext_callables()["ngettext"](eval_ctx, singular, plural, num, **variables)  # type: ignore[no-any-return]
+
+
+@pass_eval_context
+def _env_pgettext(eval_ctx: EvalContext, ctx: str, string: str, /, **variables: Any) -> str:
+    return _gettext_callables()["pgettext"](eval_ctx, ctx, string, **variables)  # type: ignore[no-any-return]
+
+
+@pass_eval_context
+def _env_npgettext(
+    eval_ctx: EvalContext, ctx: str, singular: str, plural: str, num: int, /, **variables: Any
+) -> str:
+    return _gettext_callables()["npgettext"](  # type: ignore[no-any-return]
+        eval_ctx, ctx, singular, plural, num, **variables
+    )
 
 
 def _make_callables(translations: Any) -> dict[str, Any]:
@@ -147,8 +186,8 @@ def _locale() -> str:
 def _catalogue() -> Any:
     """The translations of the request's language, made once per language (Flask-Babel
     looks them up again, by the locale's name, at every call)."""
-    made: dict[Any, Any] = current_app.extensions.setdefault("academy_catalogues", {})
-    locale = get_locale()
+    app, locale = _app_and_locale()
+    made: dict[Any, Any] = app.extensions.setdefault("academy_catalogues", {})
     found = made.get(locale)
     if found is None:
         found = made[locale] = get_translations()
@@ -157,16 +196,14 @@ def _catalogue() -> Any:
 
 def _install_gettext(app: Flask) -> None:
     """The environment's own ``_``/``gettext``…: what macros imported without context
-    call (the template context's are in ``_gettext_callables``). Jinja's new-style
-    wrappers around plain lookups in the request language's catalogue."""
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        lambda string: _catalogue().ugettext(string),
-        lambda singular, plural, n: _catalogue().ungettext(singular, plural, n),
-        newstyle=True,
-        pgettext=lambda context, string: _catalogue().upgettext(context, string),
-        npgettext=lambda context, singular, plural, n: _catalogue().unpgettext(
-            context, singular, plural, n
-        ),
+    call (the template context brings the same ones). The i18n extension stays for
+    ``{% trans %}``, which calls these."""
+    app.jinja_env.globals.update(
+        _=_env_gettext,
+        gettext=_env_gettext,
+        ngettext=_env_ngettext,
+        pgettext=_env_pgettext,
+        npgettext=_env_npgettext,
     )
 
 

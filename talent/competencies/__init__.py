@@ -31,7 +31,10 @@ def init_app(app: Flask) -> None:
     register_retention_rules()  # retention: leavers' ratings
 
     audit_sentences.register()  # the audit log in sentences
+    from talent.competencies.labels import level_text
     from talent.competencies.pages import exports as team_exports
+
+    app.jinja_env.globals["level_text"] = level_text  # level labels of the profile tables
 
     team_exports.register()  # large team exports as background jobs (academy.jobs)
     from academy.web.hooks import add_template_hook

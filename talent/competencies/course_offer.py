@@ -19,8 +19,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import contains_eager
 
 from academy.extensions import db
@@ -112,8 +113,52 @@ class Offer:
         return max(found) if found else None
 
 
-def course_offer(competence_ids: Iterable[int], now: datetime) -> Offer:
-    """Four statements: mappings, open sessions, their outcomes, prerequisites."""
+def _first_sessions(conditions: list[Any], busy: Iterable[tuple[datetime, datetime]]) -> Any:
+    """Ids of the sessions one person could take first per course: the earliest one that
+    does not overlap their confirmed sessions (``busy``; self-paced courses never clash)
+    and the earliest such one with a free seat — all ``recommendations`` picks from."""
+    fits = and_(
+        true(),
+        *[
+            or_(CourseSession.starts_at >= end, CourseSession.ends_at <= start)
+            for start, end in busy
+        ],
+    )
+    free = (
+        CourseSession.capacity
+        - CourseSession.confirmed_count
+        - func.coalesce(CourseSession.reserved_seats, 0)
+    ) > 0
+    order = (CourseSession.starts_at, CourseSession.id)
+    ranked = (
+        select(
+            CourseSession.id,
+            free.label("free"),
+            func.row_number()
+            .over(partition_by=CourseSession.course_id, order_by=order)
+            .label("first"),
+            func.row_number()
+            .over(partition_by=(CourseSession.course_id, free), order_by=order)
+            .label("first_of_kind"),
+        )
+        .join(Course, Course.id == CourseSession.course_id)
+        .where(*conditions, or_(Course.format == CourseFormat.SELF_PACED.value, fits))
+        .subquery("ranked")
+    )
+    return select(ranked.c.id).where(
+        or_(ranked.c.first == 1, and_(ranked.c.free, ranked.c.first_of_kind == 1))
+    )
+
+
+def course_offer(
+    competence_ids: Iterable[int],
+    now: datetime,
+    *,
+    busy: Iterable[tuple[datetime, datetime]] | None = None,
+) -> Offer:
+    """Four statements: mappings, open sessions, their outcomes, prerequisites. For one
+    person (``busy``: their confirmed sessions) only the sessions they could take first
+    per course are read, not every open session of the catalogue."""
     wanted = sorted(set(competence_ids))
     sources = equivalent_sources(wanted)
     outcome_comp = sorted(set(wanted).union(*sources.values()))
@@ -125,17 +170,20 @@ def course_offer(competence_ids: Iterable[int], now: datetime) -> Offer:
     with_outcome = select(CourseOutcome.course_id).where(
         CourseOutcome.competence_id.in_(outcome_comp)
     )
+    conditions = [
+        CourseSession.course_id.in_(with_outcome),
+        CourseSession.cancelled_at.is_(None),
+        CourseSession.starts_at > now,
+        CourseSession.enrolment_deadline > now,
+        Course.archived.is_(False),
+    ]
+    if busy is not None:
+        conditions = [CourseSession.id.in_(_first_sessions(conditions, busy))]
     found = db.session.scalars(
         select(CourseSession)
         .join(Course, Course.id == CourseSession.course_id)
         .options(contains_eager(CourseSession.course))
-        .where(
-            CourseSession.course_id.in_(with_outcome),
-            CourseSession.cancelled_at.is_(None),
-            CourseSession.starts_at > now,
-            CourseSession.enrolment_deadline > now,
-            Course.archived.is_(False),
-        )
+        .where(*conditions)
         .order_by(CourseSession.starts_at, CourseSession.id)
     )
     for session in found:

@@ -25,14 +25,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
+    Integer,
     Select,
     Subquery,
     and_,
+    bindparam,
     case,
+    extract,
     func,
     literal,
     or_,
@@ -45,6 +50,7 @@ from academy.frameworks.models import Competence
 from academy.org.models import Employee
 from courses.catalogue.models import Course, CourseOutcome
 from courses.enrolment.models import Enrolment, EnrolmentState
+from talent.competencies.gaps import MemberFilter
 from talent.competencies.level_evidence import EQUIVALENT, course_valid_clause
 from talent.competencies.models import CompetenceMapping, Rating, RatingSource, RoleTarget
 
@@ -59,6 +65,46 @@ class Figures:
     with_target: int
     below_target: int
     total_gap: int
+
+
+class _Bound:
+    """Marks a value given as a bind parameter when the statement runs (statements built
+    once per shape and kept, see ``competence_figures``)."""
+
+
+TODAY = _Bound()  #: today's date as parameters "today", "this_month", "today_day"
+AREA = _Bound()  #: the area as parameter "area"
+
+
+def _today(day: date | _Bound) -> Any:
+    return bindparam("today", type_=Date) if day is TODAY else day
+
+
+def _still_valid(day: date | _Bound) -> ColumnElement[bool]:
+    """``course_valid_clause``, with today as parameters when ``day`` is ``TODAY``."""
+    if isinstance(day, date):
+        return course_valid_clause(day)
+    done_month = extract("year", Enrolment.completed_on) * 12 + extract(
+        "month", Enrolment.completed_on
+    )
+    until_month = done_month + Course.validity_months
+    this_month = bindparam("this_month", type_=Integer)
+    return or_(
+        Course.validity_months.is_(None),
+        until_month > this_month,
+        and_(
+            until_month == this_month,
+            extract("day", Enrolment.completed_on) >= bindparam("today_day", type_=Integer),
+        ),
+    )
+
+
+def _area(area_id: int | _Bound) -> Any:
+    return bindparam("area", type_=Integer) if area_id is AREA else area_id
+
+
+def day_params(today: date) -> dict[str, Any]:
+    return {"today": today, "this_month": today.year * 12 + today.month, "today_day": today.day}
 
 
 def member_ids(members: Members) -> Select[tuple[int]]:
@@ -83,7 +129,7 @@ def targets(members: Members, area_id: int | None = None) -> Subquery:
     return query.subquery("targets")
 
 
-def _evidence(members: Members, today: date) -> Select[Any]:
+def _evidence(members: Members, today: date | _Bound) -> Select[Any]:
     """(employee_id, competence_id, level): every piece of evidence of the members that
     counts."""
     ids = member_ids(members)
@@ -106,7 +152,7 @@ def _evidence(members: Members, today: date) -> Select[Any]:
     external = select(Rating.employee_id, Rating.competence_id, Rating.level).where(
         Rating.source == RatingSource.EXTERNAL.value,
         Rating.employee_id.in_(ids),
-        or_(Rating.valid_until.is_(None), Rating.valid_until >= today),
+        or_(Rating.valid_until.is_(None), Rating.valid_until >= _today(today)),
     )
     course = (
         select(Enrolment.employee_id, CourseOutcome.competence_id, CourseOutcome.level)
@@ -116,7 +162,7 @@ def _evidence(members: Members, today: date) -> Select[Any]:
             Enrolment.employee_id.in_(ids),
             Enrolment.state == EnrolmentState.COMPLETED.value,
             Enrolment.completed_on.is_not(None),
-            course_valid_clause(today),
+            _still_valid(today),
         )
     )
     return union_all(latest_head, external, course)
@@ -138,11 +184,11 @@ def has_mappings() -> bool:
     )
 
 
-def current_levels(members: Members, today: date) -> Subquery:
+def current_levels(members: Members, today: date | _Bound, mapped: bool | None = None) -> Subquery:
     """(employee_id, competence_id, current): the best evidence per person and
     competence, own or through an equivalent mapping (one statement part; the evidence
-    is read once)."""
-    if has_mappings():
+    is read once). ``mapped``: whether mappings exist (asked when not given)."""
+    if has_mappings() if mapped is None else mapped:
         own = _evidence(members, today).cte("evidence")
         mapped = (
             select(own.c.employee_id, CompetenceMapping.target_id, own.c.level)
@@ -168,11 +214,16 @@ def current_levels(members: Members, today: date) -> Subquery:
     )
 
 
-def _reached(members: Members, today: date, area_id: int | None) -> Subquery:
+def _reached(
+    members: Members,
+    today: date | _Bound,
+    area_id: int | _Bound | None,
+    mapped: bool | None = None,
+) -> Subquery:
     """Targets met by evidence: (employee_id, competence_id, target, current) for every
     member × target competence where the member has some evidence — the only pairs
     whose gap is not simply the whole target."""
-    current = current_levels(members, today)
+    current = current_levels(members, today, mapped)
     query = (
         select(
             current.c.employee_id,
@@ -193,7 +244,7 @@ def _reached(members: Members, today: date, area_id: int | None) -> Subquery:
     )
     if area_id is not None:
         query = query.join(Competence, Competence.id == RoleTarget.competence_id).where(
-            Competence.area_id == area_id
+            Competence.area_id == _area(area_id)
         )
     return query.subquery("reached")
 
@@ -225,12 +276,39 @@ def gap_pairs(members: Members, today: date, area_id: int | None = None) -> Subq
 
 
 def competence_figures(
-    members: Members, today: date, area_id: int | None = None
+    members: Members | MemberFilter, today: date, area_id: int | None = None
 ) -> dict[int, Figures]:
     """Per competence with a target for at least one member, in one statement: every
     member × target of their job role as if nobody had reached anything (read from an
     index), less what each member's evidence closes (``_reached``) — only the pairs
     with evidence are matched and compared."""
+    if isinstance(members, MemberFilter):
+        statement = _figures_statement(members.shape, area_id is not None, has_mappings())
+        params = {**members.params(), **day_params(today)}
+        if area_id is not None:
+            params["area"] = area_id
+        rows = db.session.execute(statement, params)
+    else:
+        rows = db.session.execute(_figures_query(members, today, area_id, None))
+    return {
+        row[0]: Figures(row[0], int(row[1]), int(row[2] or 0), int(row[3] or 0)) for row in rows
+    }
+
+
+@lru_cache(maxsize=64)
+def _figures_statement(shape: tuple[bool, bool], with_area: bool, mapped: bool) -> Select[Any]:
+    """The figures' statement for members of this shape, built once (building it costs
+    thousands of Python calls; running a kept one, a few hundred)."""
+    members = MemberFilter.of_shape(shape).bound_clauses()
+    return _figures_query(members, TODAY, AREA if with_area else None, mapped)
+
+
+def _figures_query(
+    members: Members,
+    today: date | _Bound,
+    area_id: int | _Bound | None,
+    mapped: bool | None,
+) -> Select[Any]:
     base = (
         select(
             RoleTarget.competence_id.label("competence_id"),
@@ -243,10 +321,10 @@ def competence_figures(
     )
     if area_id is not None:
         base = base.join(Competence, Competence.id == RoleTarget.competence_id).where(
-            Competence.area_id == area_id
+            Competence.area_id == _area(area_id)
         )
     whole = base.subquery("whole")
-    reached = _reached(members, today, area_id)
+    reached = _reached(members, today, area_id, mapped)
     met = reached.c.current >= reached.c.target
     closing = (
         select(
@@ -257,20 +335,16 @@ def competence_figures(
         .group_by(reached.c.competence_id)
         .subquery("closing")
     )
-    query = select(
+    return select(
         whole.c.competence_id,
         whole.c.with_target,
         whole.c.with_target - func.coalesce(closing.c.met, 0),
         whole.c.whole - func.coalesce(closing.c.closed, 0),
     ).outerjoin(closing, closing.c.competence_id == whole.c.competence_id)
-    return {
-        row[0]: Figures(row[0], int(row[1]), int(row[2] or 0), int(row[3] or 0))
-        for row in db.session.execute(query)
-    }
 
 
 def with_gaps(
-    members: Members,
+    members: Members | MemberFilter,
     today: date,
     area_id: int | None = None,
     competence_ids: Sequence[int] | None = None,
@@ -278,6 +352,8 @@ def with_gaps(
     """A WHERE clause on ``Employee``: the member is below target in at least one
     competence (of ``competence_ids`` / the area, when given) — i.e. their job role has
     more such targets than their evidence meets."""
+    if isinstance(members, MemberFilter):
+        members = members.clauses()
     targets = select(RoleTarget.job_role_id, func.count().label("targets")).where(
         RoleTarget.ended_at.is_(None)
     )
@@ -305,15 +381,6 @@ def with_gaps(
         Employee.job_role_id.in_(select(per_role.c.job_role_id)),
         Employee.id.not_in(all_met),
     )
-
-
-def team_total(members: Members, today: date) -> tuple[int, int]:
-    """(members with any target, summed gap of the whole team): one statement."""
-    pairs = gap_pairs(members, today)
-    row = db.session.execute(
-        select(func.count(func.distinct(pairs.c.employee_id)), func.sum(pairs.c.gap))
-    ).one()
-    return int(row[0] or 0), int(row[1] or 0)
 
 
 def pair_rows(members: Members, today: date, area_id: int | None = None) -> Select[Any]:

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from academy.accounts.models import Role, User
@@ -101,24 +101,70 @@ class TeamMatrix:
 # ---------------------------------------------------------------------------
 
 
-def _department_scope(user: User, department_id: int | None) -> list[Any]:
-    """Where clauses on ``Employee`` for the departments the user may see (and asked
-    for); raises ``PermissionDenied`` outside the user's scope."""
+@dataclass(frozen=True)
+class MemberFilter:
+    """The active members of a team view: of these departments (``None``: the whole
+    organisation) and, when given, of one job role. As WHERE clauses on ``Employee``
+    with the values written in (``clauses``) or as bind parameters (``bound_clauses``
+    and ``params``), for statements that are built once and run again and again."""
+
+    department_ids: tuple[int, ...] | None
+    job_role_id: int | None = None
+
+    @property
+    def shape(self) -> tuple[bool, bool]:
+        return self.department_ids is not None, self.job_role_id is not None
+
+    @classmethod
+    def of_shape(cls, shape: tuple[bool, bool]) -> MemberFilter:
+        """A filter of this shape (for ``bound_clauses``; the values come as parameters)."""
+        return cls((0,) if shape[0] else None, 0 if shape[1] else None)
+
+    def clauses(self) -> list[Any]:
+        conditions: list[Any] = [Employee.active.is_(True)]
+        if self.department_ids is not None:
+            conditions.append(Employee.department_id.in_(self.department_ids))
+        if self.job_role_id is not None:
+            conditions.append(Employee.job_role_id == self.job_role_id)
+        return conditions
+
+    def bound_clauses(self) -> list[Any]:
+        conditions: list[Any] = [Employee.active.is_(True)]
+        if self.department_ids is not None:
+            conditions.append(Employee.department_id.in_(bindparam("departments", expanding=True)))
+        if self.job_role_id is not None:
+            conditions.append(Employee.job_role_id == bindparam("job_role"))
+        return conditions
+
+    def params(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        if self.department_ids is not None:
+            values["departments"] = list(self.department_ids)
+        if self.job_role_id is not None:
+            values["job_role"] = self.job_role_id
+        return values
+
+
+def member_filter(
+    user: User, department_id: int | None = None, job_role_id: int | None = None
+) -> MemberFilter:
+    """The members a head (their subtree) or HR (everyone) may see in a team view,
+    narrowed to a department and a job role; raises ``PermissionDenied`` outside the
+    user's scope and ``NotFound`` for an unknown department."""
     is_hr = has_role(user, Role.HR)
     if not is_hr and not has_role(user, Role.HEAD):
         raise PermissionDenied(N_("Only department heads and HR can view team competencies."))
     scope = Scope.whole_organisation() if is_hr else scope_of(user)
     if department_id is None:
-        return [] if is_hr else [scope.where(Employee.department_id)]
+        ids = None if is_hr else tuple(scope.sorted_ids)
+        return MemberFilter(ids, job_role_id)
     if not scope.includes_department(department_id):
         raise PermissionDenied(N_("This department is not part of your team."))
     department = db.session.get(Department, department_id)
     if department is None:
         raise NotFound(N_("Department not found."))
-    # the subtree's ids as a list: the statements built on these clauses repeat them, and
-    # a list costs the database far less than the subquery again in every part
-    subtree = sorted(db.session.scalars(subtree_statement(department.path)))
-    return [Employee.department_id.in_(subtree)]
+    subtree = tuple(sorted(db.session.scalars(subtree_statement(department.path))))
+    return MemberFilter(subtree, job_role_id)
 
 
 def member_conditions(
@@ -126,10 +172,7 @@ def member_conditions(
 ) -> list[Any]:
     """Where clauses on ``Employee`` for the active members of a team view: the head's
     subtree (HR: everyone), narrowed to a department and a job role when given."""
-    conditions = [Employee.active.is_(True), *_department_scope(user, department_id)]
-    if job_role_id is not None:
-        conditions.append(Employee.job_role_id == job_role_id)
-    return conditions
+    return member_filter(user, department_id, job_role_id).clauses()
 
 
 # ---------------------------------------------------------------------------

@@ -15,9 +15,9 @@ from academy.i18n import N_
 from academy.org.models import Employee
 from academy.web.navigation import Panel, add_panel
 from talent.competencies.gap_sql import competence_figures
-from talent.competencies.gaps import member_conditions
+from talent.competencies.gaps import member_filter
 from talent.competencies.levels import levels_for
-from talent.competencies.team_view import competences_in_order, summary_of
+from talent.competencies.team.view import competences_in_order, summary_of
 
 #: How many competences the head's panel lists.
 TOP_GAPS = 3
@@ -42,8 +42,8 @@ def team_gaps_context(user: User) -> dict[str, Any]:
     whose figures are withheld (fewer than the minimum group size) are only counted."""
     minimum = int(current_app.config.get("MIN_GROUP_SIZE", 5))
     today = to_berlin(utcnow()).date()
-    members = member_conditions(user)
-    figures = competence_figures(members, today)
+    chosen = member_filter(user)
+    figures = competence_figures(chosen, today)
     summaries = {cid: summary_of(f, cid, minimum) for cid, f in figures.items()}
     shown = [
         (competence, summaries[competence.id])
@@ -52,7 +52,7 @@ def team_gaps_context(user: User) -> dict[str, Any]:
         )
     ]
     shown.sort(key=lambda pair: (-(pair[1].total_gap or 0), pair[0].code))
-    count = db.session.scalar(select(func.count()).select_from(Employee).where(*members))
+    count = db.session.scalar(select(func.count()).select_from(Employee).where(*chosen.clauses()))
     return {
         "top": shown[:TOP_GAPS],
         "members": int(count or 0),

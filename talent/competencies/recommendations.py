@@ -76,10 +76,13 @@ def recommendations(
             by_person[employee_id][competence_id] = level
     if not by_person:
         return []
-    offer = course_offer({c for person in by_person.values() for c in person}, now)
+    states = person_states(sorted(by_person), today)
+    # one person: only the sessions they could take first per course are read
+    alone = next(iter(by_person)) if len(by_person) == 1 else None
+    busy = states.get(alone, PersonState()).busy if alone is not None else None
+    offer = course_offer({c for person in by_person.values() for c in person}, now, busy=busy)
     if not offer.sessions:
         return []
-    states = person_states(sorted(by_person), today)
 
     result: list[Recommendation] = []
     for employee_id in sorted(by_person):

@@ -146,13 +146,14 @@ def accesses_since(entry_id: int) -> list[tuple[int | None, int | None, str]]:
 def team_cell(page: Page, gap: Gap) -> Locator:
     """The matrix cell of the employee × the competence: the cell of her row in the
     column whose header carries the competence's code (the cells themselves carry only
-    ``data-gap``)."""
-    headers = page.locator("#team-matrix thead th")
+    ``data-gap``). The competence headers are the header's last row (above them the
+    areas), after the three columns member, department and job role."""
+    headers = page.locator("#team-matrix thead tr:last-child th")
     codes = [headers.nth(i).get_attribute("data-competence") for i in range(headers.count())]
     row = page.locator(f"#team-matrix tbody tr[data-member='{gap.employee_id}']")
     if gap.code not in codes or row.count() != 1:
         return page.locator("#team-matrix tbody tr[data-member='none']")  # matches nothing
-    cell = row.locator(":scope > th, :scope > td").nth(codes.index(gap.code))
+    cell = row.locator(":scope > th, :scope > td").nth(3 + codes.index(gap.code))
     assert cell.get_attribute("data-gap") is not None, "the column is not a competence's"
     assert gap.code in (cell.text_content() or ""), "the cell belongs to another column"
     return cell
@@ -168,6 +169,11 @@ def open_team_row(page: Page, problems: list[str], gap: Gap) -> tuple[Locator, b
     click_and_check(page, problems, "#team-filters button[type=submit]")
     assert path_of(page) == TEAM_PATH
     header = page.locator(f"#team-matrix thead th[data-competence='{gap.code}']")
+    pages = page.locator("#area-pages a.page-link")
+    for n in range(pages.count()):  # the competence areas are paginated too
+        if header.count():
+            break
+        click_and_check(page, problems, f"#area-pages a.page-link >> nth={n}")
     assert header.count() == 1, f"no column {gap.code} in the team matrix"
     cell = team_cell(page, gap)
     assert cell.count() == 1, "the employee's row is not in the team matrix"

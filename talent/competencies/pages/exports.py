@@ -48,7 +48,9 @@ def export_now(user: User, filters: TeamFilters, kind: str, now: datetime) -> Jo
 
 
 def request_export(user: User, filters: TeamFilters, kind: str, now: datetime) -> ExportJob:
-    """A background job for the file (the caller commits and starts it)."""
+    """A background job for the file (the caller commits and starts it); a department
+    outside the user's scope is refused now (``PermissionDenied``), not in the job."""
+    member_conditions(user, filters.department_id, filters.job_role_id)
     title = gettext("Team competencies as %(format)s", format=kind.upper())
     return request_job(user, JOB_KIND, title, {**filters.as_params(), "format": kind}, now=now)
 

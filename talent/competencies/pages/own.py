@@ -37,8 +37,9 @@ def load_employee(employee_id: int) -> Employee:
     return employee
 
 
-def page_context(profile: Profile) -> dict[str, Any]:
-    ranges, _high = level_ranges()
+def page_context(profile: Profile, ranges: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    if ranges is None:
+        ranges, _high = level_ranges()
     return {
         "profile": profile,
         "employee": profile.employee,
@@ -53,7 +54,7 @@ def render_own(form: SelfAssessmentForm | None = None, status: int = 200) -> tup
     employee = load_employee(user.employee_id)  # type: ignore[arg-type]
     now = utcnow()
     profile = build_profile(employee, now)
-    _ranges, high = level_ranges()
+    ranges, high = level_ranges()
     if form is None:
         form = SelfAssessmentForm(formdata=None)
         chosen = competence_from(request.args.get("competence"))
@@ -65,7 +66,7 @@ def render_own(form: SelfAssessmentForm | None = None, status: int = 200) -> tup
         form=form,
         own=True,
         can_enrol=can(user, "enrolment.request"),
-        **page_context(profile),
+        **page_context(profile, ranges),
     )
     return html, status
 

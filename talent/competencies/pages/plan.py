@@ -18,7 +18,7 @@ from talent.competencies.pages.team import (
     minimum_group,
     today_in_berlin,
 )
-from talent.competencies.team_grid import TeamGrid
+from talent.competencies.team.grid import TeamGrid
 from talent.competencies.training_plan import PlanItem, plan_sessions
 
 

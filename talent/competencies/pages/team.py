@@ -4,12 +4,14 @@ the training plan, export labels and files."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from flask import current_app, request
 from flask_babel import gettext
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -25,7 +27,9 @@ from academy.org.models import Department, JobRole
 from academy.web.kit import language, page_number, per_page
 from talent.competencies.forms import TeamFilterForm
 from talent.competencies.gaps import member_conditions
-from talent.competencies.team_export import (
+from talent.competencies.levels import Level
+from talent.competencies.team.cells import CellTexts, row_cells
+from talent.competencies.team.export import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
     ExportLabels,
@@ -33,8 +37,8 @@ from talent.competencies.team_export import (
     to_csv,
     to_xlsx,
 )
-from talent.competencies.team_grid import TeamGrid, team_grid
-from talent.competencies.team_view import TeamView, team_view
+from talent.competencies.team.grid import TeamGrid, team_grid
+from talent.competencies.team.view import TeamView, team_view
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,18 @@ def filter_form(user: User) -> TeamFilterForm:
         all_departments_label=gettext("All departments") if is_hr else gettext("My whole team"),
     )
     return form
+
+
+def cell_writer() -> Callable[[list[Level], list[Competence]], Markup]:
+    """The member rows' cells (``team.cells``) with this request's texts."""
+    texts = CellTexts(
+        reached=gettext("reached"),
+        gap=gettext("gap %(gap)s"),
+        no_target=gettext("%(competence)s: no target"),
+        spoken=gettext("%(competence)s: gap %(gap)s, current level %(current)s, target %(target)s"),
+        none=gettext("none"),
+    )
+    return lambda levels, competences: row_cells(levels, competences, texts)
 
 
 def competence_name(competence: Competence) -> str:

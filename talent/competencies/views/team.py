@@ -28,7 +28,7 @@ from academy.auth.policy import can, requires
 from academy.clock import utcnow
 from academy.extensions import db
 from academy.i18n import N_
-from academy.jobs.runner import start_in_thread
+from academy.jobs.runner import start as start_job
 from academy.web.kit import acting_user
 from academy.web.navigation import NavItem, add_nav
 from talent.blueprint import bp
@@ -43,6 +43,7 @@ from talent.competencies.pages.exports import (
 from talent.competencies.pages.plan import load_plan
 from talent.competencies.pages.team import (
     averages,
+    cell_writer,
     filter_form,
     filters_from_request,
     load_view,
@@ -72,6 +73,7 @@ def team() -> str:
         withheld=withheld_text(view.min_group_size),
         withheld_message=gettext(WITHHELD_MESSAGE, minimum=view.min_group_size),
         background=view.members_all > current_app.config["TEAM_EXPORT_BACKGROUND_MEMBERS"],
+        cells=cell_writer(),
     )
     shown = [m.id for m in view.members.items]
     record_accesses(user, shown, MATRIX_ACCESS, access_purpose(MATRIX_ACCESS), now=now)
@@ -113,7 +115,7 @@ def team_export_job() -> Response:
     kind = kind if kind in FORMATS else "xlsx"
     job = request_export(acting_user(), filters_from_request(), kind, utcnow())
     db.session.commit()
-    start_in_thread(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
+    start_job(current_app._get_current_object(), job.id)  # type: ignore[attr-defined]
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
 

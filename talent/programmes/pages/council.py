@@ -19,7 +19,6 @@ from talent.programmes.council import may_decide, reviews
 from talent.programmes.forms.selection import CouncilDecisionForm
 from talent.programmes.models import Cohort, CohortStatus
 from talent.programmes.pages.selection import ACCESS, LABELS, ranking_page
-from talent.programmes.selection import ranking
 
 #: Decided council reviews per page of the council's history.
 HISTORY_PER_PAGE = 25
@@ -91,7 +90,7 @@ def render_council_review(
     if not history:
         abort(404)  # never submitted to the staff council
     latest = history[0]
-    page = ranking_page(ranking(cohort))
+    page = ranking_page(cohort)
     deciding = may_decide(cohort, latest)
     if deciding and form is None:
         form = CouncilDecisionForm(formdata=None)

@@ -19,7 +19,7 @@ from academy.clock import to_berlin, utcnow
 from academy.extensions import db
 from academy.i18n import N_
 from academy.org.models import Employee
-from academy.web.kit import ListPagination, acting_user, page_number
+from academy.web.kit import acting_user, page_number
 from talent.programmes.cohort_models import Application, Score
 from talent.programmes.council import may_propose, may_send_decisions, reviews
 from talent.programmes.forms.selection import ProposalForm, ScoreForm, score_form
@@ -35,12 +35,18 @@ from talent.programmes.models import (
 )
 from talent.programmes.pages.cohorts import cohort_buttons
 from talent.programmes.progress import cohort_progress
+from talent.programmes.ranking_sql import RankingPage, best_submitted
+from talent.programmes.ranking_sql import ranking_page as ranked_page
 from talent.programmes.scoring_queue import scoring_queue
-from talent.programmes.selection import RankedApplication, may_score, ranking
+from talent.programmes.selection import may_score
 from talent.programmes.window import window_note
 
 #: Applications per page of the ranking.
 PER_PAGE = 50
+#: The proposal form offers the best (places × this, at least ``MIN_CANDIDATES``) fully
+#: scored applications; the others stay in the ranking below it.
+CANDIDATES_PER_SEAT = 3
+MIN_CANDIDATES = 30
 ACCESS = "programme_application"
 PROGRESS_ACCESS = "programme_progress"
 
@@ -62,10 +68,14 @@ LABELS = {
 }
 
 
-def ranking_page(ranked: list[RankedApplication]) -> ListPagination:
-    return ListPagination(
-        page=page_number(), per_page=PER_PAGE, max_per_page=None, error_out=False, items=ranked
-    )
+def ranking_page(cohort: Cohort) -> RankingPage:
+    """The page of the ranking asked for (``?page=``), read set-based (``ranking_sql``)."""
+    return ranked_page(cohort, page_number(), PER_PAGE)
+
+
+def candidates_shown(cohort: Cohort) -> int:
+    """How many of the best fully scored applications the proposal form offers."""
+    return max(cohort.seats * CANDIDATES_PER_SEAT, MIN_CANDIDATES)
 
 
 def application_counts(cohort: Cohort) -> tuple[dict[str, int], int]:
@@ -89,18 +99,13 @@ def render_dashboard(
     cohort: Cohort, form: ProposalForm | None = None, status: int = 200
 ) -> tuple[str, int]:
     user, now = acting_user(), utcnow()
-    ranked = ranking(cohort)
-    page = ranking_page(ranked)
+    page = ranking_page(cohort)
     by_state, endorsed = application_counts(cohort)
     history = reviews(cohort)
     shown = [r.employee.id for r in page.items]
-    scored = [
-        r for r in ranked if r.fully_scored and r.application.state == ApplicationState.SUBMITTED
-    ]
-    candidates: list[RankedApplication] = []
     proposing = may_propose(cohort)
+    candidates, fully_scored = best_submitted(cohort, candidates_shown(cohort) if proposing else 0)
     if proposing:
-        candidates = scored
         shown += [r.employee.id for r in candidates]
         if form is None:
             top = [r.application.id for r in candidates[: cohort.seats]]
@@ -117,7 +122,7 @@ def render_dashboard(
         page=page,
         by_state=by_state,
         endorsed=endorsed,
-        fully_scored=len(scored),
+        fully_scored=fully_scored,
         submitted=by_state[ApplicationState.SUBMITTED.value],
         candidates=candidates,
         form=form if proposing else None,

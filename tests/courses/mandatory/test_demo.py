@@ -2,7 +2,7 @@
 for everyone (some people overdue), IT security for the IT office, the heads' training,
 a role profile's training; the demo employee has done data protection and has something
 due; the demo head has reserved seats (one given) and made suggestions — the seat
-counters still match; the same seed gives the same rows."""
+counters still match."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from academy.demo.accounts import DEMO_ACCOUNTS
 from academy.extensions import db as _db
 from courses.enrolment.models import Enrolment, EnrolmentState
 from courses.mandatory.compliance import person_items
-from courses.mandatory.models import Assignment, Evidence, Origin, Status
+from courses.mandatory.models import Evidence, Origin, Status
 from courses.mandatory.status import Who, active_assignments, counts, pairs
 from courses.sessions.models import CourseSession
 from courses.teambooking.models import Proposal, ProposalState, Reservation, ReservedPlace
@@ -76,20 +76,3 @@ def test_the_demo_shows_mandatory_training_and_team_bookings(app: Flask, db: Any
     assert ProposalState.OPEN.value in states
     open_to = db.session.scalar(select(Proposal.employee_id).where(Proposal.state == "open"))
     assert open_to == employee_of("employee")
-
-
-def test_same_seed_same_mandatory_rows(app: Flask, db: Any) -> None:
-    def snapshot() -> tuple[Any, ...]:
-        return (
-            sorted(db.session.execute(select(Assignment.title, Assignment.first_due_on)).all()),
-            sorted(
-                db.session.execute(
-                    select(Evidence.employee_id, Evidence.completed_on, Evidence.valid_until)
-                ).all()
-            ),
-        )
-
-    load(app)
-    first = snapshot()
-    assert first[1]
-    assert len(first[0]) == 4

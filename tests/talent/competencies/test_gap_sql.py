@@ -24,9 +24,9 @@ from sqlalchemy import select
 from academy.extensions import db
 from academy.org.models import Employee
 from talent.competencies.gap_sql import competence_figures, with_gaps
-from talent.competencies.gaps import member_conditions
+from talent.competencies.gaps import member_conditions, member_filter
 from talent.competencies.levels import levels_for
-from talent.competencies.team_grid import team_grid
+from talent.competencies.team.grid import team_grid
 from tests import factories
 from tests.talent import factories as tf
 
@@ -196,6 +196,8 @@ def test_sql_figures_and_gaps_agree_with_the_per_person_rule(db: Any, scene: Any
         members = member_conditions(team.head)
         figures, gaps = team.expected(team.comps)
         assert figures_of(competence_figures(members, team.today)) == figures
+        kept = member_filter(team.head)  # the statement built once, values as parameters
+        assert figures_of(competence_figures(kept, team.today)) == figures
         listed = set(
             db.session.scalars(select(Employee.id).where(*members, with_gaps(members, team.today)))
         )
@@ -205,6 +207,7 @@ def test_sql_figures_and_gaps_agree_with_the_per_person_rule(db: Any, scene: Any
         in_area = [c for c in team.comps if c.area_id == area.id]
         figures, gaps = team.expected(in_area)
         assert figures_of(competence_figures(members, team.today, area.id)) == figures
+        assert figures_of(competence_figures(kept, team.today, area.id)) == figures
         listed = set(
             db.session.scalars(
                 select(Employee.id).where(*members, with_gaps(members, team.today, area.id))

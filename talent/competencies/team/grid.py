@@ -29,7 +29,7 @@ from talent.competencies.gap_sql import (
     with_gaps,
 )
 from talent.competencies.gaps import CompetenceSummary, Member
-from talent.competencies.team_view import competences_in_order, summary_of
+from talent.competencies.team.view import competences_in_order, summary_of
 
 Cell = tuple[int | None, int | None, int | None]  # current, target, gap
 EMPTY: Cell = (None, None, None)

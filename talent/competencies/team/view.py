@@ -33,7 +33,7 @@ from academy.extensions import db
 from academy.frameworks.models import Competence, CompetenceArea
 from academy.org.models import Department, Employee, JobRole
 from talent.competencies.gap_sql import Figures, competence_figures, with_gaps
-from talent.competencies.gaps import CompetenceSummary, Member, member_conditions
+from talent.competencies.gaps import CompetenceSummary, Member, member_filter
 from talent.competencies.levels import Level, load_levels
 
 #: Competence columns on one area page (an area with more fills a page of its own).
@@ -107,8 +107,9 @@ def team_view(
 ) -> TeamView:
     """The team view for a head (their subtree) or HR (any part); raises
     ``PermissionDenied``/``NotFound`` as ``team_matrix`` does."""
-    members = member_conditions(head_or_hr, department_id, job_role_id)
-    figures = competence_figures(members, today, area_id)
+    chosen = member_filter(head_or_hr, department_id, job_role_id)
+    members = chosen.clauses()
+    figures = competence_figures(chosen, today, area_id)
     summaries = {cid: summary_of(f, cid, minimum) for cid, f in figures.items()}
     wanted = [cid for cid, f in figures.items() if f.below_target > 0 or not only_gaps]
     listed = [*members, with_gaps(members, today, area_id)] if only_gaps else members

@@ -21,7 +21,7 @@ from babel.numbers import format_decimal
 from academy.frameworks.models import Competence
 from academy.spreadsheets import XlsxStream, csv_writer
 from talent.competencies.gaps import CompetenceSummary
-from talent.competencies.team_grid import TeamGrid
+from talent.competencies.team.grid import TeamGrid
 
 Value = str | int | float | None
 Progress = Callable[[int, int], None]
