@@ -35,6 +35,7 @@ FILE_STEMS = {
     "trends": "entwicklung",
     "cohorts": "kohorten",
     "matrix": "kompetenzmatrix",
+    "compliance": "pflichtschulungen",
 }
 
 

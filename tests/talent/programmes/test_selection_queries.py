@@ -79,11 +79,12 @@ def test_dashboard_statements_do_not_grow_with_the_applications(client, login_as
     assert small <= MOST["dashboard"], small
     html = client.get(url).get_data(as_text=True)
     assert html.count('<tr id="application-') == PER_PAGE
-    assert html.count('name="application"') == 60  # the proposal lists every candidate
+    # the proposal offers the best 30 (3 places × 3, at least 30) and says so
+    assert html.count('name="application"') == 30 and 'id="candidates-shown"' in html
     logged = db.session.scalar(
         select(func.count()).select_from(AccessLogEntry).where(AccessLogEntry.actor_id == viewer.id)
     )
-    assert logged == 2 * 5 + 3 * 60  # one entry per person shown, per view (5 views)
+    assert logged == 2 * 5 + 3 * PER_PAGE  # one entry per person shown, per view (5 views)
 
 
 def test_council_review_statements_do_not_grow_with_the_applications(client, login_as):
