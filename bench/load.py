@@ -271,7 +271,10 @@ def timed_download(server: Server, path: str, cookie: str) -> tuple[float, int, 
 def _background(server: Server, path: str, cookie: str) -> tuple[int, bytes]:
     split = urllib.parse.urlsplit(path)
     kind = split.path.rsplit(".", 1)[-1]
-    _status, _headers, page = request(server, "/talente/team", cookie, timeout=600)
+    jar = dict(part.split("=", 1) for part in cookie.split("; ") if "=" in part)
+    _status, headers, page = request(server, "/talente/team", cookie, timeout=600)
+    _cookies(headers, jar)  # the page may have put a new CSRF token into the session
+    cookie = _cookie_header(jar)
     match = _CSRF.search(page.decode("utf-8", "replace"))
     token = html.unescape(match.group(1)) if match else ""
     form = urllib.parse.urlencode({"csrf_token": token, "format": kind}).encode()
