@@ -48,6 +48,7 @@ from academy.extensions import db
 from academy.frameworks.models import Competence, CompetenceArea, Framework
 from academy.org.models import Department, Employee, JobRole
 from reports.analytics.formatting import NOTE_LABEL, WITHHELD_NOTE
+from reports.analytics.views.export import FILE_STEMS
 from talent.competencies.models import RoleTarget
 from tests.e2e.axe import check_a11y
 from tests.e2e.journey import (
@@ -66,7 +67,7 @@ from tests.e2e.journey import (
 pytestmark = pytest.mark.e2e
 
 INDEX = "/berichte/"
-REPORT_KEYS = ("matrix", "gaps", "participation", "demand", "cohorts", "trends")
+REPORT_KEYS = ("matrix", "gaps", "participation", "demand", "cohorts", "compliance", "trends")
 FORMATS = ("csv", "xlsx", "pdf")
 #: The parts the staff council may see (no rows about single people).
 AGGREGATE_PARTS = {
@@ -74,6 +75,7 @@ AGGREGATE_PARTS = {
     "participation": {"by_department"},
     "demand": {"by_course"},
     "cohorts": {"by_cohort"},
+    "compliance": {"by_department", "by_training"},
     "trends": {"by_quarter"},
 }
 #: Demo data (academy/demo_data): the Office for Digitalisation and IT (the demo head's),
@@ -404,6 +406,20 @@ def cohorts_plan(app: Flask, today: date) -> Plan:
     )
 
 
+def compliance_plan(app: Flask, today: date) -> Plan:
+    root = department_id(DIGITAL_OFFICE)
+    labels = department_labels(subtree(root))
+
+    def check(parts: dict[str, PagePart]) -> None:
+        assert list(parts) == ["by_department", "by_training"]
+        departments = _without_total(app, parts["by_department"].row_heads)
+        assert departments and set(departments) <= labels
+        assert parts["by_training"].rows, "no mandatory training in the office"
+
+    filters = {"department": str(root)}
+    return Plan(filters, db.session.get(Department, root).name, check)
+
+
 def trends_plan(app: Flask, today: date) -> Plan:
     root = department_id(DIRECTORATE_IV)
     start = quarter_start(today - timedelta(days=180))
@@ -427,6 +443,7 @@ PLANS: dict[str, Callable[[Flask, date], Plan]] = {
     "participation": participation_plan,
     "demand": demand_plan,
     "cohorts": cohorts_plan,
+    "compliance": compliance_plan,
     "trends": trends_plan,
 }
 
@@ -440,6 +457,7 @@ GROUP_SIZE = {
     **{("gaps", part): "People with a target" for part in AGGREGATE_PARTS["gaps"]},
     ("participation", "by_department"): "People",
     ("cohorts", "by_cohort"): "Members",
+    **{("compliance", part): "People" for part in AGGREGATE_PARTS["compliance"]},
 }
 
 
@@ -677,7 +695,7 @@ def test_hr_filters_each_report_and_downloads_it(
 
     files = {fmt: download(hr, fmt, tmp_path) for fmt in FORMATS}
     for fmt, path in files.items():
-        assert path.name == f"{key}-{today.isoformat()}.{fmt}"
+        assert path.name == f"{FILE_STEMS[key]}-{today.isoformat()}.{fmt}"
     check_csv(e2e_app, files["csv"], parts, plan)
     check_xlsx(e2e_app, files["xlsx"], parts)
     check_pdf(files["pdf"], title, plan)

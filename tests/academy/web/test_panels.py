@@ -194,6 +194,9 @@ def test_panels_for_several_roles_need_few_queries(client, make, db):
     db.session.expire_all()
     with count_queries(ext_db.engine) as more:
         home(client)
-    # Every package adds its panels; what matters is that no panel queries per row.
+    # Every package adds its panels; what matters is that no panel queries per row. This
+    # account holds four roles, so it sees nearly every panel: the head's and HR's budget
+    # panels (subtree and organisation, four statements each), mandatory training,
+    # evaluations and external requests come on top of round 2's 30.
     assert more.count == few.count, str(more)
-    assert more.count <= 30, str(more)
+    assert more.count <= 48, str(more)
