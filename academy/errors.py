@@ -21,8 +21,8 @@ class DomainError(Exception):
     def __str__(self) -> str:
         try:
             return self.message % self.params if self.params else self.message
-        except (KeyError, TypeError, ValueError):
-            return self.message
+        except Exception:  # a lazy parameter outside a request, a bad placeholder: the text
+            return str(self.message)
 
 
 class NotFound(DomainError):

@@ -122,6 +122,8 @@ def make_course(
             capacity=capacity,
             location="Rathaus, Raum E2E",
             trainer_id=trainer.id if trainer is not None else None,
+            # the demo plans the demo trainer's week: a test session may overlap it
+            override_reason="Testtermin der End-to-End-Tests" if trainer is not None else None,
         ),
         now,
         allow_past=starts_at.tzinfo is not None and starts_at <= now,

@@ -10,6 +10,7 @@ import io
 import re
 import sys
 import zipfile
+from pathlib import Path
 
 from openpyxl import Workbook
 
@@ -194,9 +195,11 @@ FILES = {
 
 def _measure(kind: str, path: str) -> None:  # pragma: no cover - runs in a subprocess
     """Parse the hostile file at ``path`` (built by ``_build``) as the upload would and
-    print ``outcome peak_kib``."""
-    import resource
+    print ``outcome peak_kib``.
 
+    The peak is the process's own high-water mark (``VmHWM`` of ``/proc/self/status``):
+    ``getrusage``'s ``ru_maxrss`` keeps the peak of the process image before ``exec`` —
+    the forking pytest worker's few hundred MB — so it measured the parent, not the parse."""
     filename = FILES[kind][1]
     with open(path, "rb") as fh:
         content = fh.read()
@@ -214,7 +217,8 @@ def _measure(kind: str, path: str) -> None:  # pragma: no cover - runs in a subp
             outcome = "problems" if table.problems else f"parsed:{len(table.rows)}"
     except Exception as exc:
         outcome = type(exc).__name__
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    status = Path("/proc/self/status").read_text()
+    peak = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
     print(outcome, peak)
 
 
