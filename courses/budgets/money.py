@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import format_currency, format_decimal
 from flask import has_request_context
@@ -74,8 +75,16 @@ def euro(value: Decimal | None, *, signed: bool = False) -> str:
     none. ``signed`` puts a plus before positive amounts (differences)."""
     if value is None:
         return "–"
-    text = format_currency(cents(value), "EUR", locale=_locale())
+    text = _currency(str(cents(value)), _locale())
     return f"+{text}" if signed and value > 0 else text
+
+
+@lru_cache(maxsize=4096)
+def _currency(amount: str, locale: str) -> str:
+    """Babel's formatting (a pattern applied digit by digit) once per amount (its exact
+    text: "-0.00" stays apart from "0.00") and language: a page shows the same budget
+    figures in many rows."""
+    return format_currency(Decimal(amount), "EUR", locale=locale)
 
 
 def csv_amount(value: Decimal | None) -> str:

@@ -8,15 +8,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, lru_cache
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from academy.extensions import db
 from academy.org.heads import path_ids
-from academy.org.models import Department
+from academy.org.models import Department, Employee
 from courses.enrolment.models import ACTIVE_STATES, Enrolment
 from courses.mandatory.dates import PersonStatus
 from courses.mandatory.models import Assignment, AssignmentCourse, Evidence, Status
@@ -71,12 +72,13 @@ def person_items(employee_id: int, today: date, *, details: bool = False) -> lis
     (overdue, then not started by due date, enrolled, done). Three statements; with
     ``details`` two more (active enrolments and external evidence)."""
     assignments = active_assignments()
-    subquery = pairs(assignments, Who.person(employee_id), today)
-    if subquery is None:
+    if not assignments:
         return []
+    shape = tuple(Shape(a.id, a.target_kind, a.recurrence_months) for a in assignments)
     by_id = {a.id: a for a in assignments}
     found = [
-        (by_id[r.assignment_id], status_of(r, today)) for r in db.session.execute(rows(subquery))
+        (by_id[r.assignment_id], status_of(r, today))
+        for r in db.session.execute(_person_rows(shape, today), {"person": employee_id})
     ]
     enrolments: dict[int, Enrolment] = {}
     evidence: dict[int, list[Evidence]] = {}
@@ -94,28 +96,63 @@ def person_items(employee_id: int, today: date, *, details: bool = False) -> lis
     )
 
 
-def _active_enrolments(employee_id: int, assignment_ids: list[int]) -> dict[int, Enrolment]:
-    rows_ = db.session.execute(
+@dataclass(frozen=True)
+class Shape:
+    """What the statement of ``pairs`` depends on of an assignment (hashable)."""
+
+    id: int
+    target_kind: str
+    recurrence_months: int | None
+
+
+@lru_cache(maxsize=64)
+def _person_rows(shape: tuple[Shape, ...], today: date) -> Select[Any]:
+    """The rows of ``pairs`` for one person (bound parameter ``person``), built once per
+    set of assignments and day: building the statement costs more than running it."""
+    subquery = pairs(shape, Who((Employee.id == bindparam("person"),)), today)  # type: ignore[arg-type]
+    assert subquery is not None  # assignments given, nobody excluded
+    return rows(subquery)
+
+
+@cache
+def _active_enrolments_statement() -> Select[Any]:
+    return (
         select(AssignmentCourse.assignment_id, Enrolment)
         .join(Enrolment, Enrolment.course_id == AssignmentCourse.course_id)
         .join(CourseSession, CourseSession.id == Enrolment.session_id)
         .options(joinedload(Enrolment.session).joinedload(CourseSession.course))
         .where(
-            AssignmentCourse.assignment_id.in_(assignment_ids),
-            Enrolment.employee_id == employee_id,
+            AssignmentCourse.assignment_id.in_(bindparam("assignments", expanding=True)),
+            Enrolment.employee_id == bindparam("person"),
             Enrolment.state.in_([s.value for s in ACTIVE_STATES]),
         )
         .order_by(CourseSession.starts_at.desc())
+    )
+
+
+def _active_enrolments(employee_id: int, assignment_ids: list[int]) -> dict[int, Enrolment]:
+    rows_ = db.session.execute(
+        _active_enrolments_statement(), {"assignments": assignment_ids, "person": employee_id}
     ).all()
     return {assignment_id: enrolment for assignment_id, enrolment in rows_}
+
+
+@cache
+def _evidence_statement() -> Select[Any]:
+    return (
+        select(Evidence)
+        .where(
+            Evidence.employee_id == bindparam("person"),
+            Evidence.assignment_id.in_(bindparam("assignments", expanding=True)),
+        )
+        .order_by(Evidence.completed_on.desc(), Evidence.id.desc())
+    )
 
 
 def _evidence_of(employee_id: int, assignment_ids: list[int]) -> dict[int, list[Evidence]]:
     found: dict[int, list[Evidence]] = {}
     for evidence in db.session.scalars(
-        select(Evidence)
-        .where(Evidence.employee_id == employee_id, Evidence.assignment_id.in_(assignment_ids))
-        .order_by(Evidence.completed_on.desc(), Evidence.id.desc())
+        _evidence_statement(), {"assignments": assignment_ids, "person": employee_id}
     ):
         found.setdefault(evidence.assignment_id, []).append(evidence)
     return found

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -110,15 +111,21 @@ class Who:
 def active_assignments(ids: Iterable[int] | None = None) -> list[Assignment]:
     """Active assignments (all, or those with these ids) with their courses, by title
     (two statements)."""
-    query = (
+    if ids is None:
+        return list(db.session.scalars(_active_statement()))
+    return list(db.session.scalars(_active_statement().where(Assignment.id.in_(sorted(set(ids))))))
+
+
+@cache
+def _active_statement() -> Select[tuple[Assignment]]:
+    """Active assignments with their courses, by title (built once: asked for on every
+    "My learning" and start page)."""
+    return (
         select(Assignment)
         .options(selectinload(Assignment.courses))
         .where(Assignment.ended_at.is_(None))
         .order_by(func.lower(Assignment.title), Assignment.id)
     )
-    if ids is not None:
-        query = query.where(Assignment.id.in_(sorted(set(ids))))
-    return list(db.session.scalars(query))
 
 
 #: What every target row carries, so the pairs need not look people or assignments up

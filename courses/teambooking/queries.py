@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from academy.auth.scope import Scope, subtree_statement
@@ -151,19 +152,25 @@ def proposals_by(scope: Scope, proposer_id: int) -> Select[Any]:
 def my_open_proposals(employee_id: int, now: datetime) -> list[Proposal]:
     """The person's suggestions still open (session before its enrolment deadline)."""
     return list(
-        db.session.scalars(
-            select(Proposal)
-            .join(CourseSession, CourseSession.id == Proposal.session_id)
-            .options(
-                joinedload(Proposal.session).joinedload(CourseSession.course),
-                joinedload(Proposal.proposed_by),
-            )
-            .where(
-                Proposal.employee_id == employee_id,
-                Proposal.state == ProposalState.OPEN.value,
-                CourseSession.enrolment_deadline > now,
-                CourseSession.cancelled_at.is_(None),
-            )
-            .order_by(CourseSession.starts_at, Proposal.id)
+        db.session.scalars(_open_proposals_statement(), {"employee_id": employee_id, "now": now})
+    )
+
+
+@cache
+def _open_proposals_statement() -> Select[tuple[Proposal]]:
+    """Built once (asked for on every "My learning" and start page of an employee)."""
+    return (
+        select(Proposal)
+        .join(CourseSession, CourseSession.id == Proposal.session_id)
+        .options(
+            joinedload(Proposal.session).joinedload(CourseSession.course),
+            joinedload(Proposal.proposed_by),
         )
+        .where(
+            Proposal.employee_id == bindparam("employee_id"),
+            Proposal.state == ProposalState.OPEN.value,
+            CourseSession.enrolment_deadline > bindparam("now"),
+            CourseSession.cancelled_at.is_(None),
+        )
+        .order_by(CourseSession.starts_at, Proposal.id)
     )
