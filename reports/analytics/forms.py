@@ -50,9 +50,16 @@ class ReportFilterForm(Form):
         areas: Iterable[tuple[CompetenceArea, str]],
         *,
         all_departments_label: str,
+        job_role_filter: bool = True,
     ) -> None:
         """``departments`` as ``(department, depth)`` in tree order, ``areas`` as
-        ``(area, label)``."""
+        ``(area, label)``. Without ``job_role_filter`` (readers of aggregates only) the
+        reports run for all job roles: the report for one job role against the report
+        for all would give the other roles' group, below the minimum size in no row's
+        judgement (see docs/suppression.md)."""
+        self.offers_job_roles = job_role_filter
+        if not job_role_filter:
+            job_roles = []
         self.department.choices = [SelectChoice("", all_departments_label)] + [
             SelectChoice(str(dept.id), "\u00a0\u00a0" * depth + dept.name)
             for dept, depth in departments
@@ -68,6 +75,13 @@ class ReportFilterForm(Form):
         _offered(field)
 
     def validate_job_role(self, field: SelectField) -> None:
+        if field.data and not getattr(self, "offers_job_roles", True):
+            raise ValidationError(
+                _l(
+                    "The staff council's reports cover all job roles: one job role set "
+                    "against all of them could reveal a group below the minimum size."
+                )
+            )
         _offered(field)
 
     def validate_area(self, field: SelectField) -> None:

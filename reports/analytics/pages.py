@@ -96,6 +96,7 @@ def filter_form(scope: ReportScope, definition: ReportDef, day: date) -> ReportF
         all_departments_label=gettext("All departments")
         if scope.people.everything
         else gettext("All my departments"),
+        job_role_filter=not scope.aggregates_only,
     )
     return form
 

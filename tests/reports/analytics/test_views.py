@@ -483,3 +483,27 @@ def test_real_matrix_is_refused_to_the_council(client, login_as):
     assert client.get("/berichte/bericht/matrix.csv").status_code == 403
     page = client.get("/berichte/")
     assert 'data-report="matrix"' not in page.text
+
+
+def test_council_reports_have_no_job_role_filter(client, login_as, fake, make):
+    """One job role against all job roles would give the other roles' group (a
+    difference no row's suppression judged): the council's reports cover all roles."""
+    role = make.job_role()
+    login_as(Role.COUNCIL)
+    page = client.get("/berichte/bericht/gaps")
+    assert page.status_code == 200 and 'id="job_role"' not in page.get_data(as_text=True)
+    calls = len(fake.calls)
+    typed = client.get(f"/berichte/bericht/gaps?job_role={role.id}")
+    html = typed.get_data(as_text=True)
+    assert typed.status_code == 200 and 'id="job_role"' in html
+    assert "cover all job roles" in html and 'aria-invalid="true"' in html
+    assert len(fake.calls) == calls  # the report did not run
+    export = client.get(f"/berichte/bericht/gaps.csv?job_role={role.id}")
+    assert "attachment" not in export.headers.get("Content-Disposition", "")
+
+
+def test_hr_and_heads_keep_the_job_role_filter(client, login_as, fake, make):
+    role = make.job_role()
+    login_as(Role.HR)
+    html = client.get("/berichte/bericht/gaps").get_data(as_text=True)
+    assert 'id="job_role"' in html and f'value="{role.id}"' in html
