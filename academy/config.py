@@ -183,6 +183,9 @@ DEFAULTS: dict[str, Any] = {
     # when present for at least this share of the session's time (percent, the meetings'
     # lengths weighed); below it as not attended. A session of one meeting: present or not.
     "ATTENDANCE_MIN_PERCENT": 80,
+    # The trainer's past sessions (courses/sessions): attendance or results still open
+    # this many days after the session ended are marked urgent and listed first.
+    "ATTENDANCE_URGENT_DAYS": 7,
 }
 
 #: Settings that are never read from the environment (structure, not operation).

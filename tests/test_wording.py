@@ -190,3 +190,69 @@ def test_messages_for_users_are_translatable_strings() -> None:
                 ):
                     raw.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}(…)")
     assert not raw, f"use N_()/gettext for messages shown to users: {raw}"
+
+
+#: Nouns that are counted in messages ("%(n)s seats"): English plurals the catalogue uses.
+COUNTED_NOUNS = (
+    "answers|applicants|applications|attempts|categories|characters|competences|courses|"
+    "days|departments|entries|errors|group\\(s\\)|groups|hours|items|levels|meetings|"
+    "member\\(s\\)|members|minutes|months|notifications|pages|participants|parts|people|"
+    "persons|places|problems|questions|records|rows|seats|sessions|times|weeks|years"
+)
+#: A count followed by a counted noun (an adjective may stand between: "%(count)s
+#: confirmed places").
+COUNT_AND_NOUN = re.compile(
+    rf"%\((count|n|num|number|total)\)s (?:[a-z-]+ )?({COUNTED_NOUNS})\b", re.IGNORECASE
+)
+
+#: Messages with a count and a noun that need no singular, each with its reason.
+PLURAL_NOT_NEEDED = {
+    # The count is a limit or threshold from configuration or the rules (MIN_GROUP_SIZE,
+    # the least number of answers, the longest text): it states a rule, never "one thing".
+    "At least %(n)s characters.",
+    "At most %(n)s characters",
+    "The text must not be longer than %(n)s characters.",
+    "at most %(n)s ",
+    "fewer than %(n)s ",
+    "Fewer than %(n)s people answered",
+    "at least %(n)s ",
+    "Please choose at most %(n)s courses.",
+    "Please name at most %(n)s people",
+    "The capacity must be between 1 and %(n)s seats.",
+    "The period may span at most %(n)s years.",
+    "after %(n)s failed attempts a message waits",
+    # The count is always above a larger number ("the first 50 of 120 rows").
+    "The first %(shown)s of %(total)s problems are shown.",
+    "The PDF shows the first %(n)s of %(total)s rows",
+    "%(n)s categories are too many for a readable chart",
+    "The workbook consists of %(count)s parts; at most %(limit)s are accepted.",
+    # More seats than the room holds: at least two.
+    "An upcoming session in this room has %(n)s seats",
+    # Shown only for sessions of several meetings.
+    "present at %(n)s of %(count)s meetings",
+    # Offered only for views too large to export at once.
+    "Export (made in the background, %(n)s members):",
+}
+
+
+def test_counted_nouns_have_a_singular() -> None:
+    """A count followed by a counted noun is an ngettext message (msgid_plural, German
+    singular and plural): never "1 Dienstjahre", "1 Plätze"."""
+    found = [
+        message.id
+        for message in _catalogue()
+        if isinstance(message.id, str)
+        and COUNT_AND_NOUN.search(message.id)
+        and not any(allowed in message.id for allowed in PLURAL_NOT_NEEDED)
+    ]
+    assert not found, f"use ngettext (singular and plural) for: {found}"
+
+
+def test_plural_messages_have_both_german_forms() -> None:
+    incomplete = [
+        message.id[0]
+        for message in _catalogue()
+        if isinstance(message.id, tuple)
+        and (not isinstance(message.string, tuple) or len([s for s in message.string if s]) < 2)
+    ]
+    assert not incomplete, f"German singular or plural missing: {incomplete}"

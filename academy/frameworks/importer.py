@@ -195,8 +195,7 @@ def _compare(preview: FrameworkImportPreview, *, had_levels: bool, had_competenc
             Issue(
                 None,
                 N_(
-                    "%(count)s existing competences are not in the file; they are kept unchanged: "
-                    "%(codes)s"
+                    "Existing competences not in the file (%(count)s) are kept unchanged: %(codes)s"
                 ),
                 {
                     "count": len(preview.missing_competences),
@@ -227,7 +226,7 @@ def apply_framework_import(
     preview with errors. Writes one audit entry if anything changed, none otherwise."""
     if not preview.ok or preview.framework is None:
         raise ValidationFailed(
-            N_("The file has %(count)s errors; nothing was imported."),
+            N_("Errors in the file: %(count)s; nothing was imported."),
             count=max(len(preview.errors), 1),
         )
     try:

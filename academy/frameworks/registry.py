@@ -165,7 +165,7 @@ def store_framework_upload(
     """Keep an error-free file for applying it later (any worker can pick it up)."""
     if not preview.ok:
         raise ValidationFailed(
-            N_("The file has %(count)s errors; nothing was imported."), count=len(preview.errors)
+            N_("Errors in the file: %(count)s; nothing was imported."), count=len(preview.errors)
         )
     return store_upload(actor, UPLOAD_KIND, filename, data, now, summary=preview.summary())
 

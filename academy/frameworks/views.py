@@ -14,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -146,10 +146,12 @@ def import_upload() -> str | Response | tuple[str, int]:
 
 
 def _errors_message(preview: FrameworkImportPreview) -> str:
-    return gettext(
-        "The file has %(count)s errors and cannot be imported. "
+    return ngettext(
+        "The file has %(num)s error and cannot be imported. "
+        "The list below shows it with its line number.",
+        "The file has %(num)s errors and cannot be imported. "
         "The list below shows each error with its line number.",
-        count=max(len(preview.errors), 1),
+        max(len(preview.errors), 1),
     )
 
 

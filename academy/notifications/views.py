@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import case, func, select
 from werkzeug.wrappers import Response
@@ -83,7 +83,14 @@ def mark_all_read() -> Response:
     count = mark_read(current_user, ALL, utcnow())
     db.session.commit()
     if count:
-        flash(gettext("%(count)s notifications marked as read.", count=count), "success")
+        flash(
+            ngettext(
+                "%(num)s notification marked as read.",
+                "%(num)s notifications marked as read.",
+                count,
+            ),
+            "success",
+        )
     return redirect(url_for("notifications.index"))
 
 

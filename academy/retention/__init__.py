@@ -63,5 +63,5 @@ def init_app(app: Flask) -> None:
     register_tick_step("retention", retention_tick, order=50)
     register_audit_sentence(
         "retention.run",
-        N_("%(actor)s deleted or anonymised %(total)s records whose retention period had ended."),
+        N_("%(actor)s deleted or anonymised records whose retention period had ended (%(total)s)."),
     )

@@ -14,9 +14,46 @@ from flask import current_app, request, url_for
 
 from academy.accounts.models import Role, User
 from academy.auth.policy import can, decided_by_roles, roles_of
+from academy.i18n import N_
 
-#: Section → entries (``url``, ``label``, ``endpoint``), as the base layout shows them.
+#: Section → entries (``url``, ``label``, ``endpoint``, ``menu``, ``menu_label``), as the
+#: base layout shows them.
 NavSections: TypeAlias = dict[str, list[dict[str, str]]]
+
+#: The main section's own entries stay links in the bar; the others are grouped into the
+#: dropdown menus below (an entry not named here goes under "More"), so the bar stays one
+#: line on a laptop (1366 px) whatever roles a person holds.
+MAIN_LINKS = frozenset(
+    {
+        "courses.catalogue",
+        "courses.trainer_sessions",
+        "reports.index",
+        "reports.evaluations",
+        "notifications.index",
+    }
+)
+MAIN_MENUS: dict[str, str] = {
+    "courses.my_learning": "learning",
+    "courses.external_mine": "learning",
+    "talent.my_competencies": "learning",
+    "talent.my_programmes": "learning",
+    "reports.certificates": "learning",
+    "courses.approvals": "team",
+    "courses.external_decisions": "team",
+    "talent.team": "team",
+    "courses.mandatory_team": "team",
+    "talent.candidates": "team",
+    "courses.teambooking": "team",
+    "courses.budgets": "team",
+    "org.employees": "team",
+    "org.index": "team",
+}
+MORE_MENU = "more"
+MENU_LABELS = {
+    "learning": N_("Learning"),
+    "team": N_("Team"),
+    MORE_MENU: N_("More"),
+}
 
 
 @dataclass(frozen=True)
@@ -109,10 +146,25 @@ def _sections(held: frozenset[Role], asked: dict[str, bool]) -> NavSections:
             chosen[item.endpoint] = item
     sections: dict[str, list[dict[str, str]]] = {}
     for item in sorted(chosen.values(), key=lambda i: (i.order, i.label)):
+        menu = _menu_of(item)
         sections.setdefault(item.section, []).append(
-            {"url": url_for(item.endpoint), "label": item.label, "endpoint": item.endpoint}
+            {
+                "url": url_for(item.endpoint),
+                "label": item.label,
+                "endpoint": item.endpoint,
+                "menu": menu,
+                "menu_label": MENU_LABELS.get(menu, ""),
+            }
         )
     return sections
+
+
+def _menu_of(item: NavItem) -> str:
+    """The dropdown of the main bar an entry sits in ("": a link of its own); entries of
+    the other sections sit in their section's dropdown (HR, Administration, …)."""
+    if item.section != "main" or item.endpoint in MAIN_LINKS:
+        return ""
+    return MAIN_MENUS.get(item.endpoint, MORE_MENU)
 
 
 def panels_for(user: User, roles: set[Role]) -> list[tuple[Panel, dict[str, Any]]]:

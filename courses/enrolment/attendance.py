@@ -209,3 +209,23 @@ def record_result(actor: User, enrolment: Enrolment, passed: bool, now: datetime
     else:
         transition(actor, enrolment, EnrolmentState.FAILED, now, verb="failed")
     return enrolment
+
+
+def record_all_passed(actor: User, session: CourseSession, now: datetime) -> list[Enrolment]:
+    """Record 'completed' for everyone in ``session`` who attended and has no result
+    yet (the one-step shortcut beside the results form); each result is recorded and
+    audited as a single one would be (and, like one, cannot be changed afterwards).
+    The enrolments given a result, in roster order; none when nobody is left."""
+    start_write()
+    session = lock_session(session)
+    if not can(actor, "attendance.mark", session):
+        raise PermissionDenied(N_("Only HR development or the session's trainer can do this."))
+    waiting = db.session.scalars(
+        select(Enrolment)
+        .where(
+            Enrolment.session_id == session.id,
+            Enrolment.state == EnrolmentState.ATTENDED.value,
+        )
+        .order_by(Enrolment.id)
+    ).all()
+    return [record_result(actor, enrolment, True, now) for enrolment in waiting]

@@ -130,9 +130,9 @@ BELOW_MINIMUM = Notice(
     "session.below_minimum",
     N_("Too few participants: %(course)s"),
     N_(
-        "The enrolment deadline of “%(course)s” on %(date)s has passed with %(count)s "
-        "confirmed participants, fewer than the minimum of %(minimum)s. Please decide "
-        "whether the session takes place."
+        "The enrolment deadline of “%(course)s” on %(date)s has passed with fewer confirmed "
+        "participants than the minimum (confirmed: %(count)s, minimum: %(minimum)s). "
+        "Please decide whether the session takes place."
     ),
 )
 

@@ -72,8 +72,8 @@ def change_capacity(actor: User, session: CourseSession, capacity: int, now: dat
     if not changed and session.reserved_seats:
         raise ValidationFailed(
             N_(
-                "The capacity cannot be lower than the %(count)s confirmed places and the "
-                "%(reserved)s seats reserved for units. Release reservations first or choose "
+                "The capacity cannot be lower than the confirmed places (%(count)s) and the "
+                "seats reserved for units (%(reserved)s). Release reservations first or choose "
                 "at least %(total)s."
             ),
             field="capacity",
@@ -84,8 +84,8 @@ def change_capacity(actor: User, session: CourseSession, capacity: int, now: dat
     if not changed:
         raise ValidationFailed(
             N_(
-                "The capacity cannot be lower than the %(count)s confirmed places. Cancel "
-                "enrolments first or choose at least %(count)s."
+                "The capacity cannot be lower than the number of confirmed places "
+                "(%(count)s). Cancel enrolments first or choose at least %(count)s."
             ),
             field="capacity",
             count=session.confirmed_count,

@@ -137,7 +137,7 @@ def set_archived(actor: User, questionnaire: Questionnaire, archived: bool, now:
         )
     if archived and (count := assignment_count(questionnaire)):
         raise Conflict(
-            N_("%(n)s courses or sessions still use this questionnaire: change them first."),
+            N_("Courses or sessions still using this questionnaire: %(n)s. Change them first."),
             n=count,
         )
     questionnaire.archived = archived
@@ -157,7 +157,7 @@ def delete_questionnaire(actor: User, questionnaire: Questionnaire, now: datetim
         raise Conflict(N_("The default questionnaire cannot be deleted."))
     if count := assignment_count(questionnaire):
         raise Conflict(
-            N_("%(n)s courses or sessions still use this questionnaire: change them first."),
+            N_("Courses or sessions still using this questionnaire: %(n)s. Change them first."),
             n=count,
         )
     details = {"title": questionnaire.title}

@@ -33,10 +33,10 @@ OVERDUE = Notice(
 )
 HR_DIGEST = Notice(
     "mandatory.digest",
-    N_("Mandatory training: %(count)s people overdue"),
+    N_("Overdue mandatory training – people: %(count)s"),
     N_(
-        "Newly overdue today: %(new)s. In all, %(count)s people are overdue with at least "
-        "one mandatory training. The overview shows who they are."
+        "Newly overdue today: %(new)s. People overdue with at least one mandatory training, "
+        "in all: %(count)s. The overview shows who they are."
     ),
 )
 

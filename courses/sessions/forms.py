@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -185,7 +185,7 @@ class SessionForm(Form):
 
 def room_choice_label(room: Room) -> str:
     """A room as the session form offers it: "Rathaus, Raum 2.14 (20 seats, step-free)"."""
-    parts = [gettext("%(n)s seats", n=room.capacity)]
+    parts = [ngettext("%(num)s seat", "%(num)s seats", room.capacity)]
     if room.step_free:
         parts.append(gettext("step-free"))
     if room.hearing_loop:

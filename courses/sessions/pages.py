@@ -6,10 +6,11 @@ and the way back to the roster."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -25,8 +26,9 @@ from courses.enrolment.forms import LateCancelForm
 from courses.enrolment.models import Enrolment, EnrolmentState
 from courses.enrolment.queries import Roster, session_roster
 from courses.sessions.models import CourseSession, SessionMeeting
-from courses.sessions.phase import session_phase, session_phases
+from courses.sessions.phase import SessionPhase, session_phase, session_phases
 from courses.sessions.queries import (
+    open_work_counts,
     session_with_trainer,
     trainer_sessions,
     waitlist_counts,
@@ -46,13 +48,51 @@ def wall_clock(value: datetime | None) -> datetime | None:
 # ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class OpenWork:
+    """What is still open for a finished session: people without attendance, people
+    without a result, whole days since the session ended, and whether that is more than
+    ``ATTENDANCE_URGENT_DAYS``."""
+
+    attendance: int
+    results: int
+    days: int
+    urgent: bool
+
+
+def urgent_days() -> int:
+    return max(int(current_app.config["ATTENDANCE_URGENT_DAYS"]), 0)
+
+
+def open_work(
+    sessions: list[CourseSession], phases: dict[int, SessionPhase], now: datetime
+) -> dict[int, OpenWork]:
+    """The open work of the finished sessions among ``sessions`` (one query)."""
+    finished = [s for s in sessions if phases[s.id] == SessionPhase.FINISHED]
+    counts = open_work_counts([s.id for s in finished])
+    limit, work = urgent_days(), {}
+    for session in finished:
+        if session.id in counts:
+            days = (now - session.ends_at).days
+            attendance = counts[session.id].get(EnrolmentState.CONFIRMED.value, 0)
+            results = counts[session.id].get(EnrolmentState.ATTENDED.value, 0)
+            work[session.id] = OpenWork(attendance, results, days, days > limit)
+    return work
+
+
 def trainer_sessions_context(trainer: User, now: datetime, *, past: bool) -> dict[str, Any]:
-    page = paginate(trainer_sessions(trainer, now, past=past))
+    """The trainer's sessions; past ones with attendance or results still open first
+    (the urgent ones, open for more than ``ATTENDANCE_URGENT_DAYS``, before them)."""
+    urgent_before = now - timedelta(days=urgent_days() + 1)
+    page = paginate(trainer_sessions(trainer, now, past=past, urgent_before=urgent_before))
+    phases = session_phases(page.items, now)
     return {
         "page": page,
         "past": past,
         "waiting": waitlist_counts([s.id for s in page.items]),
-        "phases": session_phases(page.items, now),
+        "phases": phases,
+        "open_work": open_work(page.items, phases, now),
+        "urgent_days": urgent_days(),
     }
 
 

@@ -1,11 +1,12 @@
 """Read-side queries of the session pages: a session with its course, HR's list of a
-course's sessions with their open requests, the trainer's own sessions."""
+course's sessions with their open requests, the trainer's own sessions (past ones whose
+attendance or results are still open first, the urgent ones before them)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from academy.accounts.models import User
@@ -17,6 +18,8 @@ from courses.sessions.models import CourseSession
 
 #: Enrolment states counted per session in HR's list.
 COUNTED = (EnrolmentState.PENDING, EnrolmentState.WAITLISTED)
+#: States that leave a session's work open: attendance (confirmed), a result (attended).
+OPEN_WORK = (EnrolmentState.CONFIRMED, EnrolmentState.ATTENDED)
 
 
 def session_with_course(session_id: int) -> CourseSession | None:
@@ -65,9 +68,23 @@ def open_request_counts(session_ids: list[int]) -> dict[tuple[int, str], int]:
     }
 
 
-def trainer_sessions(trainer: User, now: datetime, *, past: bool) -> Select[tuple[CourseSession]]:
+def has_open_work() -> ColumnElement[bool]:
+    """A session not cancelled with someone whose attendance or result is still open."""
+    return and_(
+        CourseSession.cancelled_at.is_(None),
+        exists().where(
+            Enrolment.session_id == CourseSession.id,
+            Enrolment.state.in_([s.value for s in OPEN_WORK]),
+        ),
+    )
+
+
+def trainer_sessions(
+    trainer: User, now: datetime, *, past: bool, urgent_before: datetime | None = None
+) -> Select[tuple[CourseSession]]:
     """The trainer's sessions (as lead or linked trainer): upcoming and running soonest
-    first, or past ones latest first."""
+    first, or past ones latest first – those ended by ``urgent_before`` with work still
+    open first, then the others with work open."""
     query = (
         select(CourseSession)
         .options(joinedload(CourseSession.course))
@@ -79,8 +96,12 @@ def trainer_sessions(trainer: User, now: datetime, *, past: bool) -> Select[tupl
         )
     )
     if past:
+        open_ = has_open_work()
+        urgent = and_(open_, CourseSession.ends_at <= (urgent_before or now))
         return query.where(CourseSession.ends_at <= now).order_by(
-            CourseSession.starts_at.desc(), CourseSession.id.desc()
+            case((urgent, 0), (open_, 1), else_=2),
+            CourseSession.starts_at.desc(),
+            CourseSession.id.desc(),
         )
     return query.where(CourseSession.ends_at > now).order_by(
         CourseSession.starts_at, CourseSession.id
@@ -100,3 +121,22 @@ def waitlist_counts(session_ids: list[int]) -> dict[int, int]:
         .group_by(Enrolment.session_id)
     )
     return {session_id: int(n) for session_id, n in rows}
+
+
+def open_work_counts(session_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per session, the people whose attendance (``confirmed``) or result
+    (``attended``) is still open, by state (one query)."""
+    if not session_ids:
+        return {}
+    counts: dict[int, dict[str, int]] = {}
+    rows = db.session.execute(
+        select(Enrolment.session_id, Enrolment.state, func.count())
+        .where(
+            Enrolment.session_id.in_(session_ids),
+            Enrolment.state.in_([s.value for s in OPEN_WORK]),
+        )
+        .group_by(Enrolment.session_id, Enrolment.state)
+    )
+    for session_id, state, n in rows:
+        counts.setdefault(session_id, {})[str(state)] = int(n)
+    return counts

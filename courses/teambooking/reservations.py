@@ -81,7 +81,7 @@ def reserve(
     ).scalar_one_or_none()
     if new is None:
         raise ValidationFailed(
-            N_("Only %(n)s seats are free."), field="seats", n=session.seats_left
+            N_("Free seats left: only %(n)s."), field="seats", n=session.seats_left
         )
     set_committed_value(session, "reserved_seats", new)
     reservation = Reservation(

@@ -39,8 +39,8 @@ from talent.competencies.gaps import sort_key
 
 #: Note on a part with withheld rows.
 WITHHELD_NOTE = N_(
-    "Figures withheld for %(count)s group(s) with fewer than %(minimum)s people or from which "
-    "such a group could be worked out (data protection)."
+    "Figures withheld for groups with fewer than %(minimum)s people or from which such a "
+    "group could be worked out (data protection); such groups: %(count)s."
 )
 #: Label of the row over all groups of a part.
 TOTAL_LABEL = N_("Total")

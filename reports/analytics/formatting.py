@@ -235,7 +235,7 @@ def scope_text(scope: ReportScope) -> str:
         if scope.aggregates_only:
             return t(N_("Whole organisation, aggregated figures only"))
         return t(N_("Whole organisation"))
-    return t(N_("The departments you head (%(n)s departments)"), n=len(scope.people.department_ids))
+    return t(N_("The departments you head (%(n)s)"), n=len(scope.people.department_ids))
 
 
 def _localized(obj: Any, attr: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
-from flask_babel import format_decimal, gettext
+from flask_babel import format_decimal, gettext, ngettext
 
 from academy.clock import to_berlin
 from academy.i18n import N_
@@ -106,9 +106,10 @@ def _distribution(item: ItemResult, number: int) -> Part:
         }
         for v in LIKERT_VALUES
     ]
-    description = gettext(
-        "%(n)s answers · mean %(mean)s · standard deviation %(sd)s",
-        n=item.answered,
+    description = ngettext(
+        "%(num)s answer · mean %(mean)s · standard deviation %(sd)s",
+        "%(num)s answers · mean %(mean)s · standard deviation %(sd)s",
+        item.answered,
         mean=_number(item.mean),
         sd=_number(item.deviation),
     )
@@ -133,7 +134,7 @@ def _choices(item: ItemResult, number: int) -> Part:
         for k, c in item.counts.items()
     ]
     several = item.question.kind == QuestionKind.MULTIPLE
-    description = gettext("%(n)s answers", n=item.answered) + (
+    description = ngettext("%(num)s answer", "%(num)s answers", item.answered) + (
         " · " + gettext("several options could be chosen") if several else ""
     )
     return Part(
@@ -156,7 +157,11 @@ def _texts(item: ItemResult, number: int) -> Part:
         f"{number}. {item.question.text}",
         [Column("text", N_("Answer"))],
         pd.DataFrame({"text": item.texts}, columns=["text"]),
-        description=gettext("%(n)s answers, in random order", n=len(item.texts)),
+        description=ngettext(
+            "%(num)s answer, in random order",
+            "%(num)s answers, in random order",
+            len(item.texts),
+        ),
     )
 
 

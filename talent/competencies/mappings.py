@@ -151,7 +151,7 @@ def apply_mapping_import(
     _require(actor)
     if not preview.ok:
         raise ValidationFailed(
-            N_("The file has %(count)s errors; nothing was imported."),
+            N_("Errors in the file: %(count)s; nothing was imported."),
             count=max(len(preview.errors), 1),
         )
     # the database may have changed since the preview
@@ -197,7 +197,7 @@ def store_mapping_upload(
     _require(actor)
     if not preview.ok:
         raise ValidationFailed(
-            N_("The file has %(count)s errors; nothing was imported."),
+            N_("Errors in the file: %(count)s; nothing was imported."),
             count=max(len(preview.errors), 1),
         )
     return store_upload(actor, UPLOAD_KIND, filename, data, now, summary=preview.summary())

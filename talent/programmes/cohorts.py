@@ -281,8 +281,8 @@ def complete_cohort(actor: User, cohort: Cohort, now: datetime) -> None:
     if active:
         raise Conflict(
             N_(
-                "%(count)s member(s) are still active: the cohort can be completed once "
-                "everyone has graduated or dropped out."
+                "Members still active: %(count)s. The cohort can be completed once everyone "
+                "has graduated or dropped out."
             ),
             count=active,
         )

@@ -117,8 +117,8 @@ def propose(
     if unscored:
         raise ValidationFailed(
             N_(
-                "%(count)s applications are not fully scored yet. Please score every criterion "
-                "of every application before submitting the proposal."
+                "Applications not fully scored yet: %(count)s. Please score every criterion of "
+                "every application before submitting the proposal."
             ),
             count=unscored,
         )

@@ -96,7 +96,11 @@ def click_and_check(page: Page, problems: list[str], selector: str) -> None:
 
 def nav_to(page: Page, problems: list[str], path: str) -> None:
     """Follow the header navigation's link to ``path`` (opening the collapsed menu first
-    when the window is narrower than the navigation bar's breakpoint)."""
+    when the window is narrower than the navigation bar's breakpoint, and the dropdown
+    the entry sits in: "Learning", "Team", "More", …)."""
+    if page.locator(f"header nav .dropdown-menu a[href='{path}']").count():
+        nav_menu_to(page, problems, path)
+        return
     link = page.locator(f"header nav a[href='{path}']")
     toggler = page.locator("header nav .navbar-toggler")
     if not link.is_visible() and toggler.is_visible():
@@ -135,12 +139,12 @@ def demo_user(key: str) -> User:
 
 def nav_menu_to(page: Page, problems: list[str], path: str) -> str:
     """Follow the header navigation's link to ``path`` when it sits in one of the
-    dropdown menus (HR, Administration, Staff council): open the collapsed menu and the
-    dropdown first. Returns the dropdown's label (e.g. "HR")."""
+    dropdown menus (Learning, Team, HR, Administration, Staff council, More): open the
+    collapsed menu and the dropdown first. Returns the dropdown's label (e.g. "HR")."""
     link = page.locator(f"header nav .dropdown-menu a[href='{path}']")
     assert link.count() == 1, f"no dropdown entry for {path} on {page.url}"
     toggler = page.locator("header nav .navbar-toggler")
-    if toggler.is_visible():
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
     dropdown = page.locator("header nav li.dropdown", has=page.locator(f"a[href='{path}']"))
     toggle = dropdown.locator("[data-bs-toggle=dropdown]")

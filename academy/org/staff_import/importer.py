@@ -132,7 +132,7 @@ def apply_staff_import(
     )
     if preview.problems:
         raise ValidationFailed(
-            N_("The file has %(count)s problems; nothing was imported."),
+            N_("Problems in the file: %(count)s; nothing was imported."),
             count=len(preview.problems),
         )
     plan = preview.plan

@@ -1,7 +1,7 @@
 """What the trainer and HR do on a session's roster: record attendance (per meeting:
-the form names the meeting) and results (the session's trainer, HR), re-rank the
-waiting list, give someone a place, cancel an enrolment late with a reason (HR). Every
-action returns to the roster."""
+the form names the meeting) and results (the session's trainer, HR; "all completed" in
+one step), re-rank the waiting list, give someone a place, cancel an enrolment late with
+a reason (HR). Every action returns to the roster."""
 
 from __future__ import annotations
 
@@ -16,7 +16,12 @@ from academy.errors import DomainError
 from academy.extensions import db
 from academy.web.kit import acting_user
 from courses import bp
-from courses.enrolment.attendance import mark_meeting, marks_of, record_result
+from courses.enrolment.attendance import (
+    mark_meeting,
+    marks_of,
+    record_all_passed,
+    record_result,
+)
 from courses.enrolment.cancellation import cancel
 from courses.enrolment.forms import LateCancelForm, ReasonForm, RerankForm
 from courses.enrolment.models import Enrolment, EnrolmentState
@@ -167,6 +172,27 @@ def roster_results(session_id: int) -> Response:
         "The result has been recorded for %(num)s participant.",
         "The results have been recorded for %(num)s participants.",
         len(results),
+    )
+    flash(message, "success")
+    return back_to_roster(session_id)
+
+
+@bp.post("/termine/<int:session_id>/ergebnisse/alle", endpoint="roster_results_all")
+@requires("session.roster")
+def roster_results_all(session_id: int) -> Response:
+    session = _markable_session(session_id)
+    try:
+        passed = record_all_passed(acting_user(), session, utcnow())
+    except DomainError as error:
+        return refused(error, session_id)
+    if not passed:
+        flash(gettext("Everyone who attended already has a result."), "info")
+        return back_to_roster(session_id)
+    db.session.commit()
+    message = ngettext(
+        "%(num)s participant has been recorded as completed.",
+        "%(num)s participants have been recorded as completed.",
+        len(passed),
     )
     flash(message, "success")
     return back_to_roster(session_id)

@@ -100,7 +100,14 @@ def manage_session_capacity(session_id: int) -> Response | tuple[str, int]:
         form.capacity.errors = [*form.capacity.errors, translate(error.message, **error.params)]
         return render_session(session, capacity_form=form, status=error.status_code)
     db.session.commit()
-    flash(gettext("The capacity is now %(n)s seats.", n=form.capacity.data), "success")
+    flash(
+        ngettext(
+            "The capacity is now %(num)s seat.",
+            "The capacity is now %(num)s seats.",
+            form.capacity.data,
+        ),
+        "success",
+    )
     return redirect(url_for("courses.manage_session_edit", session_id=session_id))
 
 

@@ -6,7 +6,7 @@ unit's member: 403; an unknown id: 404)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 import courses.teambooking.policy  # noqa: F401 - registers the actions before @requires
@@ -66,6 +66,14 @@ def teambooking_session(session_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("courses.teambooking_session", session_id=session_id))
 
 
+def reserved_message(seats: int) -> str:
+    return ngettext(
+        "%(num)s seat is reserved for your unit.",
+        "%(num)s seats are reserved for your unit.",
+        seats,
+    )
+
+
 @bp.post("/team-buchung/termine/<int:session_id>/reservieren")
 @requires("teambooking.book")
 def teambooking_reserve(session_id: int) -> Response | tuple[str, int]:
@@ -88,7 +96,7 @@ def teambooking_reserve(session_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         return render_session(get_session(session_id), form, show_error(form, error))
     db.session.commit()
-    flash(gettext("%(n)s seats are reserved for your unit.", n=reservation.seats), "success")
+    flash(reserved_message(reservation.seats), "success")
     return redirect(url_for("courses.teambooking_reservation", reservation_id=reservation.id))
 
 
@@ -131,7 +139,11 @@ def teambooking_release(reservation_id: int) -> Response | tuple[str, int]:
         return render_reservation(get_reservation(reservation_id), form, show_error(form, error))
     db.session.commit()
     flash(
-        gettext("The reservation has been released; %(n)s seats are on sale again.", n=returned),
+        ngettext(
+            "The reservation has been released; %(num)s seat is on sale again.",
+            "The reservation has been released; %(num)s seats are on sale again.",
+            returned,
+        ),
         "success",
     )
     return redirect(url_for("courses.teambooking_reservation", reservation_id=reservation_id))

@@ -4,7 +4,7 @@ releases seats held for a unit (with a reason; the head is told)."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response
 
 import courses.teambooking.policy  # noqa: F401 - registers the actions before @requires
@@ -54,7 +54,11 @@ def manage_reservation_release(reservation_id: int) -> Response:
         return target
     db.session.commit()
     flash(
-        gettext("The reservation has been released; %(n)s seats are on sale again.", n=returned),
+        ngettext(
+            "The reservation has been released; %(num)s seat is on sale again.",
+            "The reservation has been released; %(num)s seats are on sale again.",
+            returned,
+        ),
         "success",
     )
     return target

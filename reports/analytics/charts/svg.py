@@ -215,7 +215,7 @@ def describe(kind: str, data: ChartData) -> str:
     }
     return t(
         N_(
-            "%(kind)s of %(values)s by %(category)s, %(n)s categories. "
+            "%(kind)s of %(values)s by %(category)s (categories: %(n)s). "
             "The table holds the same figures."
         ),
         kind=t(names[kind]),

@@ -4,7 +4,7 @@ the CSV import page (with a checked file's errors) and the preview of a stored f
 from __future__ import annotations
 
 from flask import render_template
-from flask_babel import gettext
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, joinedload
 from werkzeug.datastructures import FileStorage
@@ -64,10 +64,12 @@ def uploaded_file(storage: FileStorage) -> tuple[bytes, str]:
 def refuse_file(form: MappingImportForm, preview: MappingImportPreview) -> None:
     """The message at the file field for a file with errors (listed below the form)."""
     form.file.errors = [
-        gettext(
-            "The file has %(count)s errors and cannot be imported. "
+        ngettext(
+            "The file has %(num)s error and cannot be imported. "
+            "The list below shows it with its line number.",
+            "The file has %(num)s errors and cannot be imported. "
             "The list below shows each error with its line number.",
-            count=max(len(preview.errors), 1),
+            max(len(preview.errors), 1),
         )
     ]
 

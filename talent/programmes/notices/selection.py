@@ -22,9 +22,9 @@ PROPOSAL_SUBMITTED = Notice(
     "programme.proposal",
     N_("Fast-track selection for your review: %(cohort)s"),
     N_(
-        "HR proposes %(count)s of %(total)s applicants for the %(seats)s places of the "
-        "cohort “%(cohort)s” of “%(programme)s”. Please review the proposal and consent or "
-        "object before the decisions are sent."
+        "HR proposes a selection for the cohort “%(cohort)s” of “%(programme)s” (proposed: "
+        "%(count)s, applicants: %(total)s, places: %(seats)s). Please review the proposal "
+        "and consent or object before the decisions are sent."
     ),
 )
 COUNCIL_OBJECTED = Notice(

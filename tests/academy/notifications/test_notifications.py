@@ -38,10 +38,10 @@ from tests.smtp import (  # noqa: F401 - the fixtures
 # Messages from the catalogue (with German translations) used as test content.
 SUBJECT = "The message will be sent at the next run."
 SUBJECT_DE = "Die Nachricht wird beim nächsten Lauf versandt."
-BODY = "%(n)s failed attempts, next attempt %(time)s"
-BODY_DE = "3 Fehlversuche, nächster Versuch morgen früh"
-BODY_EN = "3 failed attempts, next attempt morgen früh"
-PARAMS = {"n": 3, "time": "morgen früh"}
+BODY = "The session is full: %(name)s is number %(n)s on the waiting list."
+BODY_DE = "Der Termin ist ausgebucht: Eva Groß steht an Position 3 der Warteliste."
+BODY_EN = "The session is full: Eva Groß is number 3 on the waiting list."
+PARAMS = {"name": "Eva Groß", "n": 3}
 FOOTER_DE = "Diese Nachricht wurde automatisch von der Digitalakademie versandt."
 FOOTER_EN = "This message was sent automatically by the Digital Academy."
 
@@ -135,12 +135,14 @@ def test_dates_and_lazy_strings_are_rendered_for_the_recipient(db, make):
     german, english = make.user(Role.EMPLOYEE), make.user(Role.EMPLOYEE)
     english.locale = "en"
     when = datetime(2025, 3, 4, 23, 30, tzinfo=UTC)  # 5 March, 00:30 in Berlin
-    params = {"n": lazy_gettext("Failed"), "time": when}
+    params = {"name": lazy_gettext("Failed"), "n": when}
     de = notify(german, "t", BODY, BODY, params=params, link=None, now=utcnow())
     en = notify(english, "t", BODY, BODY, params=params, link=None, now=utcnow())
-    assert de.body.startswith("Fehlgeschlagen Fehlversuche, nächster Versuch 05.03.2025")
+    assert de.body.startswith(
+        "Der Termin ist ausgebucht: Fehlgeschlagen steht an Position 05.03.2025"
+    )
     assert "00:30" in de.body
-    assert en.body.startswith("Failed failed attempts, next attempt Mar 5, 2025")
+    assert en.body.startswith("The session is full: Failed is number Mar 5, 2025")
 
 
 def test_subject_is_one_line(db, make):

@@ -118,8 +118,8 @@ def test_a_second_run_changes_nothing(db):
     ).one()
     assert entry.details["counts"] == {k: n for k, n in first.counts_per_kind().items() if n}
     assert sentences([entry])[entry.id] == (
-        f"Das System hat {first.total} Datensätze nach Ablauf ihrer Aufbewahrungsfrist "
-        "gelöscht oder anonymisiert."
+        "Das System hat Datensätze nach Ablauf ihrer Aufbewahrungsfrist "
+        f"gelöscht oder anonymisiert ({first.total})."
     )
 
 

@@ -122,9 +122,9 @@ def test_an_assigned_questionnaire_is_not_archived_or_deleted(db):
     bogen = q.create_questionnaire(actor, q.QuestionnaireData("Zugeordnet"), NOW)
     q.add_question(actor, bogen, q.QuestionData("likert", "Gut?"), NOW)
     set_course_questionnaire(actor, cf.course(), str(bogen.id), NOW)
-    with pytest.raises(Conflict, match="still use"):
+    with pytest.raises(Conflict, match="still using"):
         q.set_archived(actor, bogen, True, NOW)
-    with pytest.raises(Conflict, match="still use"):
+    with pytest.raises(Conflict, match="still using"):
         q.delete_questionnaire(actor, bogen, NOW)
 
 

@@ -76,7 +76,7 @@ def test_reserving_filling_and_releasing_through_the_pages(client, login_as):
     login_as(account=head)
     url = f"/kurse/team-buchung/termine/{session.id}/reservieren"
     too_many = client.post(url, data={"unit": str(unit.id), "seats": "5"})
-    assert too_many.status_code == 422 and "Es sind nur noch 3 Plätze frei." in too_many.get_data(
+    assert too_many.status_code == 422 and "Freie Plätze: nur noch 3." in too_many.get_data(
         as_text=True
     )
     response = client.post(url, data={"unit": str(unit.id), "seats": "2"})

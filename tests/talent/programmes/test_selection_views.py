@@ -177,7 +177,7 @@ def test_dashboard_shows_the_ranking_counts_and_the_proposal_form(client, login_
     assert f'value="{apps[1].id}" id="propose-{apps[1].id}" checked' in form
     assert f'value="{apps[2].id}" id="propose-{apps[2].id}">' in form
     assert f'id="propose-{unscored.id}"' not in form
-    assert "1 submitted applications are not fully scored yet" in html
+    assert "1 submitted application is not fully scored yet" in html
     # one access-log entry per applicant shown
     assert access_rows(viewer) == sorted([a.employee_id for a in apps] + [unscored.employee_id])
 
