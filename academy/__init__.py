@@ -42,8 +42,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from academy.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from academy.i18n import select_locale
     from academy.web.templating import feature_loader
+    from academy.web.urls import IdConverter
 
     app = Flask(__name__, instance_path=instance_path(), instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter  # ids beyond the column type: 404
     load_config(app, test_config)
 
     db.init_app(app)

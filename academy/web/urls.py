@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
+from werkzeug.routing import IntegerConverter, Map
 
 
 def safe_next(target: str | None) -> str | None:
@@ -58,3 +59,16 @@ def public_url(endpoint: str, **values: Any) -> str:
     if prefix and path.startswith(prefix + "/"):
         path = path[len(prefix) :]
     return public_path_url(path)
+
+
+#: The largest id a route accepts: PostgreSQL's INTEGER (the ids' column type) ends here,
+#: SQLite's at 2**63 - 1; a larger number in a URL is no page (404), not a database error.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` of every route: digits up to ``MAX_ID``."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)

@@ -21,7 +21,7 @@ from academy.extensions import db
 from academy.i18n import N_
 from academy.org.models import Employee
 from academy.web.kit import acting_user, page_number
-from academy.web.urls import safe_next
+from academy.web.urls import MAX_ID, safe_next
 from courses.budgets.inbox import enrolment_budgets
 from courses.enrolment.cancellation import CancelOption, cancel_option
 from courses.enrolment.forms import CancelEnrolmentForm, DeclineForm
@@ -128,6 +128,8 @@ def selected_ids() -> list[int]:
     ids = sorted({i for i in request.form.getlist("enrolment", type=int) if i is not None})
     if len(ids) > MAX_BULK:
         abort(400)
+    if any(not 0 < i <= MAX_ID for i in ids):  # no such request (and no number the database holds)
+        abort(404)
     return ids
 
 

@@ -25,6 +25,7 @@ from academy.jobs.runner import JobFile, Progress
 from academy.org.heads import order_as_tree
 from academy.org.models import Department, JobRole
 from academy.web.kit import language, page_number, per_page
+from academy.web.urls import MAX_ID
 from talent.competencies.forms import TeamFilterForm
 from talent.competencies.gaps import member_conditions
 from talent.competencies.levels import Level
@@ -74,11 +75,6 @@ class TeamFilters:
             job_role_id=params.get("job_role_id"),
             only_gaps=bool(params.get("only_gaps")),
         )
-
-
-#: The largest id a filter may name (a database INTEGER): a larger number names no row
-#: (and must not reach the database, which cannot hold it).
-MAX_ID = 2**31 - 1
 
 
 def _id_arg(name: str) -> int | None:
