@@ -20,8 +20,10 @@ from tests.smtp import mail_port_fixture, part, smtp_fixture  # noqa: F401 - the
 
 SUBJECT = "The message will be sent at the next run."
 SUBJECT_DE = "Die Nachricht wird beim nächsten Lauf versandt."
-BODY = "%(n)s failed attempts, next attempt %(time)s"
-PARAMS = {"n": 3, "time": "morgen früh"}
+BODY = "The session is full: %(name)s is number %(n)s on the waiting list."
+PARAMS = {"name": "Eva Groß", "n": 3}
+#: what the body says in German
+SAID = "Eva Groß steht an Position 3 der Warteliste"
 
 
 def test_a_notice_to_a_person_without_an_account_arrives_by_email(db, smtp):
@@ -36,7 +38,7 @@ def test_a_notice_to_a_person_without_an_account_arrives_by_email(db, smtp):
     assert envelope.rcpt_tos == ["ida@stadt.example"]
     [message] = smtp.inbox.messages
     assert message["Subject"] == SUBJECT_DE
-    assert "3 Fehlversuche" in message.get_content()
+    assert SAID in message.get_content()
     assert "https://akademie.stadt.example/kurse/7" in message.get_content()
 
 
@@ -74,7 +76,7 @@ def test_the_in_app_notice_waits_for_the_first_sign_in(client, db):
     assert unread_count(account) == 2
     log_in(client, account)
     page = client.get("/benachrichtigungen").get_data(as_text=True)
-    assert page.count("3 Fehlversuche") == 2
+    assert page.count(SAID) == 2
     assert "2 ungelesen" in client.get("/").get_data(as_text=True)
     opened = client.post(f"/benachrichtigungen/{first.id}")
     assert opened.status_code == 302
@@ -136,7 +138,7 @@ def test_an_attachment_travels_with_its_message_and_the_outbox_names_it(client, 
     pdf = part(message, "application/pdf")
     assert pdf.get_filename() == "plan.pdf"
     assert pdf.get_content() == b"%PDF-1.4 anhang@stadt.example"
-    assert "3 Fehlversuche" in part(message, "text/plain").get_content()
+    assert SAID in part(message, "text/plain").get_content()
 
 
 def test_no_attachment_is_made_for_someone_without_an_address(db):
