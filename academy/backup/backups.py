@@ -160,6 +160,14 @@ def restore_backup(plan: RestorePlan, *, replace: bool = False) -> RestoreSummar
     )
 
 
+def _newer_foreign_keys(plan: RestorePlan) -> set[tuple[str, str]]:
+    """The database's foreign keys the backup does not have (also those of tables it
+    does not have, which are dropped after the restore)."""
+    archived = postgres.archive_foreign_keys(plan.path, _bin_dir())
+    with db.engine.connect() as conn:
+        return postgres.foreign_keys(conn) - archived
+
+
 def _restore_postgres(plan: RestorePlan) -> None:
     """``pg_restore`` in one transaction. Tables the backup does not know (a database
     already migrated to a newer schema) are dropped so that the content equals the
@@ -169,6 +177,13 @@ def _restore_postgres(plan: RestorePlan) -> None:
     if plan.database_is_empty and plan.leftover_tables:
         with engine.begin() as conn:
             postgres.drop_tables(conn, plan.leftover_tables)
+    # A newer schema's foreign keys on tables the backup has (a column added later that
+    # refers to another table) would keep ``--clean`` from dropping the referenced key;
+    # they belong to migrations the backup has not had and come back with the upgrade.
+    newer = _newer_foreign_keys(plan)
+    if newer:
+        with engine.begin() as conn:
+            postgres.drop_foreign_keys(conn, newer)
     postgres.restore(engine.url, plan.path, _bin_dir())
     with engine.begin() as conn:
         postgres.drop_tables(conn, sorted(set(plan.leftover_tables) & set(table_names(conn))))

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import text
@@ -115,6 +116,36 @@ def archive_tables(archive: Path, bin_dir: str = "") -> list[str]:
     command = [find_program("pg_restore", bin_dir), "--list", str(archive)]
     listing = _run(command, dict(os.environ), f"Das Lesen von {archive}")
     return sorted(m.group(2) for m in map(_TABLE_ENTRY.match, listing.splitlines()) if m)
+
+
+_FK_ENTRY = re.compile(r"^\d+; \d+ \d+ FK CONSTRAINT (\S+) (\S+) (\S+) ")
+
+
+def archive_foreign_keys(archive: Path, bin_dir: str = "") -> set[tuple[str, str]]:
+    """The foreign keys the archive creates, as (table, constraint) — entries like
+    ``3350; 2606 16500 FK CONSTRAINT public notifications fk_notifications_user_id_users``."""
+    command = [find_program("pg_restore", bin_dir), "--list", str(archive)]
+    listing = _run(command, dict(os.environ), f"Das Lesen von {archive}")
+    return {(m.group(2), m.group(3)) for m in map(_FK_ENTRY.match, listing.splitlines()) if m}
+
+
+def foreign_keys(conn: Connection) -> set[tuple[str, str]]:
+    """The foreign keys of the database's current schema, as (table, constraint)."""
+    rows = conn.execute(
+        text(
+            "SELECT c.relname, k.conname FROM pg_constraint k "
+            "JOIN pg_class c ON c.oid = k.conrelid "
+            "WHERE k.contype = 'f' AND k.connamespace = current_schema()::regnamespace"
+        )
+    )
+    return {(str(table), str(name)) for table, name in rows}
+
+
+def drop_foreign_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> None:
+    """Drop these foreign keys in the connection's transaction."""
+    quote = conn.dialect.identifier_preparer.quote
+    for table, name in sorted(keys):
+        conn.execute(text(f"ALTER TABLE {quote(table)} DROP CONSTRAINT IF EXISTS {quote(name)}"))
 
 
 def archive_revision(archive: Path, bin_dir: str = "") -> str | None:

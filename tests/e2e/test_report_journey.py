@@ -429,12 +429,15 @@ def trends_plan(app: Flask, today: date) -> Plan:
     def check(parts: dict[str, PagePart]) -> None:
         assert parts["by_quarter"].row_heads == expected
 
-    filters = {
-        "department": str(root),
-        "period_from": start.isoformat(),
-        "period_to": end.isoformat(),
-    }
-    return Plan(filters, db.session.get(Department, root).name, check)
+    period = {"period_from": start.isoformat(), "period_to": end.isoformat()}
+    # One directorate first (its quarters may all be withheld: whole quarters, distinct
+    # people per quarter), then the whole organisation, whose rates show.
+    return Plan(
+        {"department": str(root), **period},
+        db.session.get(Department, root).name,
+        check,
+        then={"department": "", **period},
+    )
 
 
 PLANS: dict[str, Callable[[Flask, date], Plan]] = {

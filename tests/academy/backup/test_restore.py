@@ -164,3 +164,21 @@ def test_an_older_backup_is_restored_and_the_command_says_to_upgrade(
         upgrade()  # what the command said to run works
         db.engine.dispose()
     assert fingerprint(target)["counts"]["departments"] == 1
+
+
+def test_an_older_backup_replaces_a_newer_database_with_data(
+    databases: Databases, tmp_path: Path
+) -> None:
+    """The newer schema's tables and foreign keys (columns added later that refer to
+    tables the backup has) must not block ``--clean``; the content becomes the backup's."""
+    source = databases.new_app(migrate="0004_certificates")
+    add_department(source)
+    path = tmp_path / "old.backup"
+    assert invoke(source, "backup", str(path)).exit_code == 0
+    target = databases.new_app()  # the newest schema, with rows
+    add_department(target)
+
+    result = invoke(target, "restore", "--force", "--yes", str(path))
+
+    assert result.exit_code == 0, result.output
+    assert fingerprint(target) == fingerprint(source)

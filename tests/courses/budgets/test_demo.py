@@ -102,7 +102,8 @@ def fingerprint(db: Any) -> tuple[Any, ...]:
         .join(Employee, Employee.id == ExternalRequest.employee_id)
         .order_by(Employee.personnel_no, ExternalRequest.title)
     ).all()
-    return tuple(budgets), tuple(bookings), tuple(requests)
+    # sorted in full: bookings of one person, year and amount differ only in their state
+    return tuple(budgets), tuple(sorted(tuple(b) for b in bookings)), tuple(requests)
 
 
 def load_and_undo(app: Flask, db: Any, seed: int) -> tuple[Any, ...]:
