@@ -20,7 +20,6 @@ from sqlalchemy import select
 
 from academy.extensions import db
 from academy.frameworks.models import Competence
-from academy.org.models import Department, Employee, JobRole
 from talent.competencies.gap_sql import (
     Members,
     competence_figures,
@@ -28,7 +27,7 @@ from talent.competencies.gap_sql import (
     pair_rows,
     with_gaps,
 )
-from talent.competencies.gaps import CompetenceSummary, Member
+from talent.competencies.gaps import CompetenceSummary, Member, member_rows
 from talent.competencies.team.view import competences_in_order, summary_of
 
 Cell = tuple[int | None, int | None, int | None]  # current, target, gap
@@ -92,19 +91,4 @@ def team_grid(
 
 
 def member_list(conditions: Sequence[Any]) -> list[Member]:
-    rows = db.session.execute(
-        select(
-            Employee.id,
-            Employee.first_name,
-            Employee.last_name,
-            Employee.department_id,
-            Department.name,
-            Employee.job_role_id,
-            JobRole.title,
-        )
-        .join(Department, Department.id == Employee.department_id)
-        .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
-        .where(*conditions)
-        .order_by(Employee.name_key, Employee.id)
-    )
-    return [Member(*row) for row in rows]
+    return [Member(*row) for row in db.session.execute(member_rows(conditions))]

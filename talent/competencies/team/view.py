@@ -31,9 +31,9 @@ from sqlalchemy.orm import joinedload
 from academy.accounts.models import User
 from academy.extensions import db
 from academy.frameworks.models import Competence, CompetenceArea
-from academy.org.models import Department, Employee, JobRole
+from academy.org.models import Employee
 from talent.competencies.gap_sql import Figures, competence_figures, with_gaps
-from talent.competencies.gaps import CompetenceSummary, Member, member_filter
+from talent.competencies.gaps import CompetenceSummary, Member, member_filter, member_rows
 from talent.competencies.levels import Level, load_levels
 
 #: Competence columns on one area page (an area with more fills a page of its own).
@@ -142,21 +142,7 @@ class MemberPage(Pagination):
     def _query_items(self) -> list[Member]:
         conditions = self._query_args["conditions"]
         rows = db.session.execute(
-            select(
-                Employee.id,
-                Employee.first_name,
-                Employee.last_name,
-                Employee.department_id,
-                Department.name,
-                Employee.job_role_id,
-                JobRole.title,
-            )
-            .join(Department, Department.id == Employee.department_id)
-            .outerjoin(JobRole, JobRole.id == Employee.job_role_id)
-            .where(*conditions)
-            .order_by(Employee.name_key, Employee.id)
-            .limit(self.per_page)
-            .offset(self._query_offset)
+            member_rows(conditions).limit(self.per_page).offset(self._query_offset)
         )
         return [Member(*row) for row in rows]
 
