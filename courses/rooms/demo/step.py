@@ -259,8 +259,9 @@ def _write_links(
     return bulk_insert(SessionTrainer.__table__, rows)
 
 
-def _write_attendance(hr_user: int | None) -> int:
-    """Attendance per meeting of the enrolments whose attendance is recorded."""
+def write_attendance(hr_user: int | None) -> int:
+    """Attendance per meeting of the enrolments whose attendance is recorded and that
+    have no marks yet (so later demo steps that add completions call it again)."""
     meetings: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
     for meeting_id, session_id, ends_at in db.session.execute(
         select(SessionMeeting.id, SessionMeeting.session_id, SessionMeeting.ends_at).order_by(
@@ -272,7 +273,12 @@ def _write_attendance(hr_user: int | None) -> int:
     enrolments = db.session.execute(
         select(Enrolment.id, Enrolment.session_id, Enrolment.state, CourseSession.trainer_id)
         .join(CourseSession, CourseSession.id == Enrolment.session_id)
-        .where(Enrolment.state.in_(MARKED))
+        .where(
+            Enrolment.state.in_(MARKED),
+            ~select(MeetingAttendance.meeting_id)
+            .where(MeetingAttendance.enrolment_id == Enrolment.id)
+            .exists(),
+        )
         .order_by(Enrolment.id)
     )
     for enrolment_id, session_id, state, trainer_id in enrolments:
@@ -300,7 +306,7 @@ def meetings_demo_step(ctx: DemoContext) -> str:
     _book_trainers(ctx, sessions, externals)
     meetings = _write_meetings(sessions, rooms, ctx.now)
     links = _write_links(sessions, internal, trainer_user)
-    marks = _write_attendance(hr_user)
+    marks = write_attendance(hr_user)
     workshops = sum(1 for s in sessions if len(s.meetings) > 1)
     return (
         f"Räume: {len(rooms)}, Trainer/innen: {len(externals) + (internal is not None)}, "

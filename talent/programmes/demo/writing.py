@@ -13,6 +13,7 @@ from academy.demo.steps import bulk_insert
 from academy.extensions import db
 from courses.demo.writing import competence_ids
 from courses.enrolment.models import Enrolment
+from courses.rooms.demo.step import write_attendance
 from courses.sessions.models import CourseSession
 from talent.programmes.cohort_models import (
     Application,
@@ -313,6 +314,7 @@ def write_plan(
         ),
     )
     enrolments = bulk_insert(Enrolment.__table__, plan.enrolments)
+    write_attendance(hr_user)
     if plan.seats_added:
         table = CourseSession.__table__
         db.session.execute(
