@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.e2e.axe import a11y_report
-from tests.e2e.conftest import Account
+from tests.e2e.conftest import Account, demo_accounts
 
 pytestmark = pytest.mark.e2e
 
@@ -154,3 +154,33 @@ def test_main_navigation_is_one_line_on_a_laptop(
     bar = page.locator("header nav.navbar").bounding_box()
     assert brand and bar and bar["height"] <= 2 * brand["height"] + 16, bar
     assert page.evaluate("() => document.documentElement.scrollWidth") <= LAPTOP["width"]
+
+
+def test_trainer_pages_below_the_navigation_fit_a_phone(
+    page: Page, base_url: str, browser_problems: list[str]
+) -> None:
+    """One level below the navigation: the trainer's past sessions show what is urgent
+    next to the course name (the status column is off-screen on a phone), and the past
+    sessions' participants and printable sign-in sheets fit the screen too."""
+    trainer = next(a for a in demo_accounts() if "trainer" in a.roles)
+    page.set_viewport_size(PHONE)
+    log_in(page, trainer)
+    page.goto(f"{base_url}/kurse/trainer?zeit=vergangen")
+    failures = width_problems(page)
+    compact = page.locator("#trainer-sessions [data-status-compact]")
+    assert compact.count() > 0, "no past session with open attendance in the demo"
+    assert compact.first.is_visible(), "the open work is not shown beside the course name"
+    rosters = page.eval_on_selector_all(
+        "#trainer-sessions tbody th a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert rosters
+    for roster in rosters[:6]:
+        for path in (roster, roster.replace("/teilnehmende", "/anwesenheitsliste")):
+            response = page.goto(base_url + path)
+            assert response and response.status == 200, (path, response and response.status)
+            failures += width_problems(page)
+            report = a11y_report(page)
+            if report:
+                failures.append(report)
+    failures += browser_problems
+    assert not failures, "\n\n".join(failures)
