@@ -13,16 +13,37 @@ service, with the minimum group size applied.
 - **Part-time / full-time**: the personnel data holds no working-time field, so this
   breakdown is not shown (the page says so) rather than guessed.
 
-Suppression: a count from 1 to ``MIN_GROUP_SIZE - 1`` is withheld (primary). Each
-column has a total row, so a column with exactly one withheld cell also withholds its
-smallest other non-zero cell (secondary): no withheld count is the total minus the
-shown ones. A withheld total withholds the whole column.
+Suppression (primary and complementary cell suppression of linked tables, as in τ-Argus;
+the same method as the analytics reports, see ``docs/suppression.md``):
+
+1. **Primary**: a count from 1 to ``MIN_GROUP_SIZE - 1`` is withheld; a withheld total
+   withholds every non-zero count of its column.
+2. **Complementary, per column**: each column adds up to its total, so the withheld
+   counts of a column together are the total minus the shown ones. They never stand
+   alone and together hold at least ``MIN_GROUP_SIZE`` people: otherwise the smallest
+   shown non-zero count of the column is withheld too.
+3. **Exact audit**: the three breakdowns count the same people, and the three measures
+   are nested (applicants ⊇ proposed ⊇ accepted), so a withheld count may still follow
+   from the *other* breakdowns or measures (two withheld departments whose people are
+   pinned down by the pay groups). Every shown figure is written as a linear form over
+   the finest cells (department × pay group × years of service × not proposed /
+   proposed, not accepted / accepted, non-empty cells only — an attacker may know which
+   combinations exist), and with exact rational Gaussian elimination
+   (``academy.statistics.rowspace``): while a withheld figure is a linear combination of
+   shown ones, one shown figure of that combination is withheld too — a count of the
+   same column first, then other counts, a total last (a total is the same figure in
+   all three breakdowns and is withheld in all of them); the smallest first, ties in
+   table order. The pattern depends only on the cohort's applications.
+
+``tests/talent/programmes/test_fairness_disclosure.py`` proves on random applicant
+populations that no withheld figure is in the row space of the shown ones.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,10 +53,16 @@ from sqlalchemy import select
 from academy.extensions import db
 from academy.i18n import N_
 from academy.org.models import Department, Employee
+from academy.statistics.rowspace import RowSpace
 from talent.programmes.cohort_models import Application
 from talent.programmes.models import ApplicationState, Cohort
 
 MEASURES = ("applicants", "proposed", "accepted")
+#: The finest states of an application: not proposed, proposed (not accepted), accepted.
+STATES = ("applied", "proposed", "accepted")
+#: The states each (nested) measure counts.
+COUNTS = {"applicants": STATES, "proposed": STATES[1:], "accepted": STATES[2:]}
+TOTAL = "total"
 UNKNOWN = N_("unknown")
 PAY_BANDS = (
     N_("E 1–E 8 / A 2–A 8"),
@@ -93,6 +120,28 @@ class Breakdown:
 
 
 @dataclass
+class Figure:
+    """A shown or withheld figure as a linear form over the finest cells; a total is one
+    figure with a cell in every breakdown."""
+
+    vector: dict[Hashable, int]
+    cells: list[Cell]
+    order: tuple[int, int, int]
+
+    @property
+    def withheld(self) -> bool:
+        return self.cells[0].withheld
+
+    @property
+    def value(self) -> int:
+        return self.cells[0].value
+
+
+#: One application: department, pay group band, years-of-service band, state (STATES).
+Person = tuple[str, str, str, str]
+
+
+@dataclass
 class Fairness:
     breakdowns: list[Breakdown]
     min_group_size: int
@@ -100,7 +149,7 @@ class Fairness:
 
 
 def suppress(counts: dict[str, int], minimum: int) -> tuple[dict[str, Cell], Cell]:
-    """One column with its total: primary and secondary suppression."""
+    """One column with its total: primary and per-column complementary suppression."""
     cells = {g: Cell(n, 0 < n < minimum) for g, n in counts.items()}
     total = sum(counts.values())
     total_cell = Cell(total, 0 < total < minimum)
@@ -108,26 +157,29 @@ def suppress(counts: dict[str, int], minimum: int) -> tuple[dict[str, Cell], Cel
         for cell in cells.values():
             cell.withheld = cell.value > 0
         return cells, total_cell
-    withheld = [g for g, c in cells.items() if c.withheld]
-    if len(withheld) == 1:
-        others = sorted((c.value, g) for g, c in cells.items() if not c.withheld and c.value > 0)
-        if others:
-            cells[others[0][1]].withheld = True
-    return cells, total_cell
+    while True:
+        withheld = [c.value for c in cells.values() if c.withheld]
+        if not withheld or (len(withheld) > 1 and sum(withheld) >= minimum):
+            return cells, total_cell
+        others = sorted((c.value, g) for g, c in cells.items() if not c.withheld and c.value)
+        if not others:
+            return cells, total_cell
+        cells[others[0][1]].withheld = True
 
 
 def _table(
     title: str,
-    rows: list[tuple[str, dict[str, bool]]],
+    rows: list[tuple[str, str]],
     minimum: int,
-    order: list[str] | None = None,
+    order: Sequence[str] | None = None,
     translate: bool = True,
 ) -> Breakdown:
+    """One breakdown from (group, state) pairs, steps 1 and 2."""
     counts: dict[str, Counter[str]] = {m: Counter() for m in MEASURES}
-    for group, flags in rows:
+    for group, state in rows:
         for measure in MEASURES:
-            counts[measure][group] += int(flags[measure])
-    groups = order or sorted({g for g, _ in rows})
+            counts[measure][group] += state in COUNTS[measure]
+    groups = list(order) if order is not None else sorted({g for g, _ in rows})
     groups = [g for g in groups if any(counts[m][g] for m in MEASURES)]
     table = Breakdown(title, groups, {g: {} for g in groups}, translate_groups=translate)
     for measure in MEASURES:
@@ -136,6 +188,69 @@ def _table(
             table.cells[g][measure] = cells[g]
         table.totals[measure] = total
     return table
+
+
+def breakdowns(people: Sequence[Person], minimum: int) -> list[Breakdown]:
+    """The three breakdowns of ``people`` (department, pay group band, service band,
+    state) with the suppression pattern of steps 1 to 3."""
+    tables = [
+        _table(title, [(p[i], p[3]) for p in people], minimum, order, translate)
+        for i, (title, order, translate) in enumerate(
+            [
+                (N_("Department (top-level unit)"), None, False),
+                (N_("Pay group"), [*PAY_BANDS, UNKNOWN], True),
+                (
+                    N_("Years of service"),
+                    [*(label for _, label in SERVICE_BANDS), SERVICE_LONGEST, UNKNOWN],
+                    True,
+                ),
+            ]
+        )
+    ]
+    _audit(tables, people)
+    return tables
+
+
+def figures(tables: Sequence[Breakdown], people: Sequence[Person]) -> dict[Hashable, Figure]:
+    """Every figure of the view as a linear form over the finest non-empty cells
+    (key ``(breakdown, group, measure)``, a total ``(TOTAL, measure)``)."""
+    finest = sorted(set(people))
+    result: dict[Hashable, Figure] = {}
+    for m_index, m in enumerate(MEASURES):
+        vector = {c: 1 for c in finest if c[3] in COUNTS[m]}
+        result[(TOTAL, m)] = Figure(vector, [t.totals[m] for t in tables], (3, 0, m_index))
+    for b, table in enumerate(tables):
+        for g_index, group in enumerate(table.groups):
+            for m_index, m in enumerate(MEASURES):
+                vector = {c: 1 for c in finest if c[b] == group and c[3] in COUNTS[m]}
+                cell = table.cells[group][m]
+                result[(b, group, m)] = Figure(vector, [cell], (b, g_index, m_index))
+    return result
+
+
+def _audit(tables: Sequence[Breakdown], people: Sequence[Person]) -> None:
+    """Step 3: withhold more until no withheld figure follows from the shown ones."""
+    forms = figures(tables, people)
+    while True:
+        space = RowSpace()
+        for key, figure in forms.items():
+            if not figure.withheld and figure.vector:
+                space.add(figure.vector, tag=key)
+        leaks = (
+            (key, space.combination(figure.vector))
+            for key, figure in forms.items()
+            if figure.withheld
+        )
+        leak, combination = next(((k, c) for k, c in leaks if c), (None, None))
+        if combination is None:
+            return
+
+        def preference(tag: Hashable, leak: Hashable = leak) -> tuple:
+            same_column = tag[0] == leak[0] and tag[-1] == leak[-1]
+            return (tag[0] == TOTAL, not same_column, forms[tag].value, forms[tag].order)
+
+        for cell in forms[min(combination, key=preference)].cells:
+            cell.withheld = True
 
 
 def fairness(cohort: Cohort) -> Fairness:
@@ -158,30 +273,10 @@ def fairness(cohort: Cohort) -> Fairness:
         for d in db.session.scalars(select(Department).where(Department.parent_id.is_(None)))
     }
     on = cohort.applications_close_on
-    people = []
+    people: list[Person] = []
     for state, proposed, pay_group, entry, path in rows:
         accepted = state == ApplicationState.ACCEPTED.value
-        flags = {"applicants": True, "proposed": bool(proposed) or accepted, "accepted": accepted}
-        top = path.strip("/").split("/")[0]
-        people.append((top_names.get(top, UNKNOWN), pay_group, entry, flags))
-    breakdowns = [
-        _table(
-            N_("Department (top-level unit)"),
-            [(d, f) for d, _, _, f in people],
-            minimum,
-            translate=False,
-        ),
-        _table(
-            N_("Pay group"),
-            [(pay_band(p), f) for _, p, _, f in people],
-            minimum,
-            [*PAY_BANDS, UNKNOWN],
-        ),
-        _table(
-            N_("Years of service"),
-            [(service_band(e, on), f) for _, _, e, f in people],
-            minimum,
-            [*(label for _, label in SERVICE_BANDS), SERVICE_LONGEST, UNKNOWN],
-        ),
-    ]
-    return Fairness(breakdowns, minimum)
+        top = top_names.get(path.strip("/").split("/")[0], UNKNOWN)
+        finest = STATES[2] if accepted else STATES[1] if proposed else STATES[0]
+        people.append((top, pay_band(pay_group), service_band(entry, on), finest))
+    return Fairness(breakdowns(people, minimum), minimum)

@@ -1,0 +1,1 @@
+"""Statistical helpers shared by every layer (exact linear algebra for disclosure checks)."""
