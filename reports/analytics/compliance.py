@@ -13,6 +13,12 @@ from the report of a neighbouring department filter
 (``reports.analytics.suppression.protect``: primary, differencing and complementary
 suppression; the training rows overlap — one person has several trainings — so they
 form no sum with the total and are judged on their own and across department filters).
+For a person with exactly one training the department rows and that training's row
+count the same figure, so a department row minus the shown rows of other trainings
+could still give a withheld one away: the exact audit of ``protect`` (step 4) checks
+every department filter over the report's finest cells (``_cells``: the people of one
+department with the same set of trainings). The property test
+``tests/reports/analytics/test_compliance_disclosure.py`` proves it.
 """
 
 from __future__ import annotations
@@ -119,6 +125,56 @@ def _sizes(per_pair: pd.DataFrame) -> dict[int, dict[object, int]]:
     return sizes
 
 
+def _cells(per_pair: pd.DataFrame) -> dict[int, dict[object, set[object]]]:
+    """The report's finest cells per own department and row key, for the exact audit of
+    ``protect`` (step 4): the people of one department with the same set of trainings.
+    A person with one training is one unknown in the department rows and in that
+    training's row (done all = done); with several, the department rows and the training
+    rows count different unknowns of them."""
+    cells: dict[int, dict[object, set[object]]] = {}
+    if per_pair.empty:
+        return cells
+    for dept, kinds in _training_sets(per_pair.astype("int64")):
+        department = int(dept)
+        own = cells.setdefault(department, {})
+        whole = (
+            ("pair", department, kinds, kinds[0]) if len(kinds) == 1 else ("all", department, kinds)
+        )
+        own.setdefault(("department", department), set()).add(whole)
+        own.setdefault(TOTAL, set()).add(whole)
+        for assignment in kinds:
+            own.setdefault(("training", assignment), set()).add(
+                ("pair", department, kinds, assignment)
+            )
+    return cells
+
+
+def _training_sets(per_pair: pd.DataFrame) -> list[tuple[int, tuple[int, ...]]]:
+    """The distinct (department, sorted training ids) of the people, computed by pandas
+    (the people are many, their distinct sets few): each training is one bit of a
+    person's set."""
+    ids = sorted(int(a) for a in per_pair["assignment_id"].unique())
+    if len(ids) > 62:  # more trainings than bits in an int64: sets as tuples
+        sets = (
+            per_pair.sort_values("assignment_id", kind="stable")
+            .groupby(["employee_id", "department_id"])["assignment_id"]
+            .agg(tuple)
+            .reset_index()
+        )
+        pairs = {
+            (int(d), tuple(int(a) for a in t))
+            for d, t in zip(sets["department_id"], sets["assignment_id"], strict=True)
+        }
+        return sorted(pairs)
+    bit = per_pair["assignment_id"].map({a: 1 << i for i, a in enumerate(ids)}).astype("int64")
+    sets = per_pair.assign(bit=bit).groupby(["employee_id", "department_id"])["bit"].sum()
+    distinct = sets.reset_index()[["department_id", "bit"]].drop_duplicates()
+    return sorted(
+        (int(d), tuple(a for i, a in enumerate(ids) if int(b) >> i & 1))
+        for d, b in zip(distinct["department_id"], distinct["bit"], strict=True)
+    )
+
+
 def _part(
     key: str,
     title: str,
@@ -176,7 +232,12 @@ def compliance_report(scope: ReportScope, filters: Filters, today: date) -> Repo
         Breakdown(tuple(trainings["key"]), total=False),
     ]
     hidden = protect(
-        _sizes(per_pair), breakdowns, Tree.load(), filters.department_id, scope.min_group
+        _sizes(per_pair),
+        breakdowns,
+        Tree.load(),
+        filters.department_id,
+        scope.min_group,
+        cells=_cells(per_pair),
     )
     keep = ["group", "key", *FIGURES]
     parts = [

@@ -31,7 +31,8 @@ used by ONS and Destatis):
    can still be a linear combination of shown rows of *other* breakdowns or of the
    report of a neighbouring filter. When the caller gives the report's finest cells
    (``cells``: per own department and row key, the cells the row adds up — the gaps
-   report's cells are (department, job role, competence), never single people), every
+   report's cells are (department, job role, competence), the mandatory training
+   report's the people of a department with the same set of trainings), every
    subtree's report is audited bottom up with exact rational Gaussian elimination
    (``RowSpace``) *together with the reports of every department below it*: while a
    withheld row of any of them lies in the row space of all their shown rows, the

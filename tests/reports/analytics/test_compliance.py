@@ -88,3 +88,29 @@ def test_groups_of_the_minimum_size_are_shown(db):
         8,
         7,
     )
+
+
+def test_training_sets_as_bits_and_as_tuples_agree():
+    """The audit's cells come from each person's set of trainings: as bits of an int64
+    up to 62 trainings, as tuples beyond — both give the same distinct sets."""
+    import random
+
+    import pandas as pd
+
+    from reports.analytics import compliance
+
+    rng = random.Random(7)
+    for trainings in (3, 62, 70):
+        rows = [
+            (a, person, person % 4)
+            for person in range(200)
+            for a in rng.sample(range(100, 100 + trainings), rng.randint(1, 3))
+        ]
+        frame = pd.DataFrame(rows, columns=["assignment_id", "employee_id", "department_id"])
+        expected = sorted(
+            {
+                (d, tuple(sorted(a for a, p, _ in rows if p == person)))
+                for person, d in {(p, d) for _, p, d in rows}
+            }
+        )
+        assert compliance._training_sets(frame) == expected, trainings
