@@ -168,7 +168,23 @@ def participation_rows(org, people, department, filters) -> list[tuple]:
             # an open period also holds quarters outside 2029: only active people there
             vector.update({(i, "other"): Fraction(1) for i in members if people[i].active})
         out.append((not record[WITHHELD], vector, ("participation", department, filters)))
+        participants = distinct(vector, quarters, filters, "participants")
+        out.append((not record[WITHHELD], participants, ("participants", department, filters)))
     return out
+
+
+def distinct(
+    vector: dict[Any, Fraction], quarters: list[int], filters: Filters, figure: str
+) -> dict[Any, Fraction]:
+    """A distinct-people figure of a row (participants, people asking): for one closed
+    quarter a sum over the quarter's unknowns (the row's own); over several quarters a
+    person counts once however many quarters they appear in — no sum of quarterly
+    figures, so one unknown per person and set of quarters (open periods apart), shared
+    by every row of every department filter with the same period."""
+    if len(quarters) == 1 and filters.period_from and filters.period_to:
+        return vector
+    span = (tuple(quarters), filters.period_from is None, filters.period_to is None)
+    return {(key[0], figure, span): Fraction(1) for key in vector}
 
 
 def trend_rows(org, people, department, filters) -> list[tuple]:
@@ -207,6 +223,8 @@ def demand_rows(org, people, department, filters) -> list[tuple]:
             (i, "d", q): Fraction(1) for i in chosen for q in quarters if q in people[i].declined
         }
         out.append((not record[WITHHELD], vector, ("demand", department, filters)))
+        asking = distinct(vector, quarters, filters, "asking")
+        out.append((not record[WITHHELD], asking, ("asking", department, filters)))
     return out
 
 
