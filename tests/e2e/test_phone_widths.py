@@ -48,6 +48,12 @@ OVERFLOW_OUTSIDE_REGIONS = """() => {
   return found.slice(0, 5);
 }"""
 
+#: Table captions in a scroll region that reach beyond it (cut off at the right).
+CAPTIONS_CUT = """() => [...document.querySelectorAll('.table-responsive > table > caption')]
+  .filter((c) => c.getBoundingClientRect().right
+    > c.closest('.table-responsive').getBoundingClientRect().right + 1)
+  .map((c) => c.textContent.trim().slice(0, 60))"""
+
 #: The top edges of the main navigation's entries (one line: all the same).
 NAV_ROWS = """() => [...document.querySelectorAll('#mainnav > ul > li')]
   .filter((li) => li.getBoundingClientRect().height > 0)
@@ -85,6 +91,9 @@ def width_problems(page: Page) -> list[str]:
             f"{page.url}: wider than the screen outside a labelled scroll region: "
             + ", ".join(outside)
         )
+    cut = page.evaluate(CAPTIONS_CUT)
+    if cut:
+        problems.append(f"{page.url}: table captions cut off at the right: " + "; ".join(cut))
     return problems
 
 
