@@ -6,7 +6,7 @@ current user may use (asked of the policy), the start page the panels for their 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -19,6 +19,15 @@ from academy.i18n import N_
 #: Section → entries (``url``, ``label``, ``endpoint``, ``menu``, ``menu_label``), as the
 #: base layout shows them.
 NavSections: TypeAlias = dict[str, list[dict[str, str]]]
+
+
+class Sections(dict[str, list[dict[str, str]]]):
+    """``NavSections`` with what they were made from (``signature``: roles, the policy's
+    answers, URL prefix, entries), the same for every account that sees the same bar —
+    the key under which ``academy.web.menu`` keeps the rendered bar."""
+
+    signature: Hashable = None
+
 
 #: The main section's own entries stay links in the bar; the others are grouped into the
 #: dropdown menus below (an entry not named here goes under "More"), so the bar stays one
@@ -122,6 +131,12 @@ def nav_for(user: User, roles: set[Role] | frozenset[Role] | None = None) -> Nav
                 del cache[old]
         asked = {action: can(user, action) for action in _asked_actions()}
         sections = cache[key] = _sections(held, asked)
+        sections.signature = (
+            held,
+            tuple(sorted(asked.items())),
+            request.script_root,
+            len(registry.nav),
+        )
     return sections
 
 
@@ -136,7 +151,7 @@ def _asked_actions() -> tuple[str, ...]:
     return registry.asked[1]
 
 
-def _sections(held: frozenset[Role], asked: dict[str, bool]) -> NavSections:
+def _sections(held: frozenset[Role], asked: dict[str, bool]) -> Sections:
     chosen: dict[str, NavItem] = {}
     for item in registry.nav:
         allowed = decided_by_roles(item.action, held)
@@ -144,7 +159,7 @@ def _sections(held: frozenset[Role], asked: dict[str, bool]) -> NavSections:
             allowed = asked[item.action]
         if allowed and item.endpoint not in chosen:
             chosen[item.endpoint] = item
-    sections: dict[str, list[dict[str, str]]] = {}
+    sections = Sections()
     for item in sorted(chosen.values(), key=lambda i: (i.order, i.label)):
         menu = _menu_of(item)
         sections.setdefault(item.section, []).append(

@@ -21,6 +21,7 @@ from academy.i18n import fmt_date, fmt_datetime, fmt_number, localized_attr, tra
 from academy.web.cookies import csrf_token
 from academy.web.hooks import template_hook
 from academy.web.layout import layout_links
+from academy.web.menu import main_menu
 from academy.web.navigation import nav_for
 
 
@@ -215,3 +216,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["template_hook"] = template_hook
     app.jinja_env.globals["localized_attr"] = localized_attr
     app.jinja_env.globals["role_labels"] = ROLE_LABELS
+    app.jinja_env.globals["main_menu"] = main_menu
