@@ -41,7 +41,7 @@ def main_menu(nav: dict[str, Any], here: str | None, unread: int, language: str)
         if key is not None:
             if len(cache) >= MENU_CACHE_SIZE:
                 for old in list(cache)[: MENU_CACHE_SIZE // 2]:
-                    del cache[old]
+                    cache.pop(old, None)  # another thread may have dropped it already
             cache[key] = html
     return Markup(html.replace(UNREAD_MARKER, badge(unread)))  # noqa: S704
 

@@ -63,3 +63,14 @@ def test_the_unread_badge_is_each_persons_own(client, login_as):
     assert 'aria-hidden="true">3</span>' in html and "(3 ungelesen)" in html
     log_in(client, factories.user(Role.EMPLOYEE))
     assert "text-bg-danger" not in bar(client.get("/kurse").get_data(as_text=True))
+
+
+def test_the_kept_bars_are_bounded(app, client, login_as, monkeypatch):
+    from academy.web import menu
+
+    monkeypatch.setattr(menu, "MENU_CACHE_SIZE", 2)
+    app.extensions.pop("academy_menus", None)
+    login_as(Role.EMPLOYEE)
+    for path in ("/kurse", "/kurse/meine", "/konto", "/"):
+        assert client.get(path).status_code == 200
+        assert len(app.extensions["academy_menus"]) <= 2
