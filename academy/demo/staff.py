@@ -10,6 +10,7 @@ import itertools
 import random
 import re
 import unicodedata
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -254,6 +255,17 @@ def build_plan(seed: int, employee_count: int, today: date) -> DemoPlan:
     )
 
 
+#: Shares of full-time of the demo's part-timers (about three in ten people).
+PART_TIME = (50, 60, 75, 80, 90)
+
+
+def employment_percent(personnel_no: str) -> int:
+    """The demo person's share of full-time, from the personnel number (the same for the
+    same seed, and no draw from the random sequence the rest of the demo follows)."""
+    bucket = zlib.crc32(personnel_no.encode("ascii")) % 100
+    return PART_TIME[bucket % len(PART_TIME)] if bucket < 30 else 100
+
+
 def core_step(ctx: DemoContext) -> None:
     started = perf_counter()
     plan = build_plan(ctx.seed, ctx.employee_count, ctx.now.date())
@@ -289,6 +301,7 @@ def core_step(ctx: DemoContext) -> None:
             "job_role_id": role_ids[r["job_role"]],
             "entry_date": r["entry_date"],
             "pay_group": r["pay_group"],
+            "employment_percent": employment_percent(r["personnel_no"]),
             "active": True,
             "left_on": None,
             "created_at": now,

@@ -71,6 +71,9 @@ class Employee(db.Model):
     job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_roles.id"), index=True)
     entry_date: Mapped[date | None] = mapped_column(Date)
     pay_group: Mapped[str | None] = mapped_column(String(20))
+    #: Share of full-time in percent (100: full-time; 1–99: part-time; None: not known),
+    #: from the staff import (Beschäftigungsumfang).
+    employment_percent: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     left_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -60,6 +60,7 @@ def personnel_record(employee_id: int | None, user_id: int | None) -> list[Recor
             "Stelle": job.title if job else None,
             "Eintrittsdatum": emp.entry_date,
             "Entgeltgruppe": emp.pay_group,
+            "Beschäftigungsumfang (%)": emp.employment_percent,
             "Aktiv": emp.active,
             "Ausgeschieden am": emp.left_on,
             "Leitung von": ", ".join(headed) or None,

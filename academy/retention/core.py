@@ -62,6 +62,7 @@ def _employee_condition(cutoff: Cutoff) -> ColumnElement[bool]:
             Employee.email.is_not(None),
             Employee.entry_date.is_not(None),
             Employee.pay_group.is_not(None),
+            Employee.employment_percent.is_not(None),
         ),
     )
 
@@ -148,7 +149,8 @@ def register() -> None:
             kind,
             "employees",
             f"Name → „{FORMER_EMPLOYEE} #Nr.“, Personalnummer pseudonymisiert, E-Mail, "
-            "Eintrittsdatum und Entgeltgruppe gelöscht; Bereich und Stelle bleiben",
+            "Eintrittsdatum, Entgeltgruppe und Beschäftigungsumfang gelöscht; Bereich und Stelle "
+            "bleiben",
             Employee,
             _employee_condition,
             lambda: {
@@ -159,6 +161,7 @@ def register() -> None:
                 "email": None,
                 "entry_date": None,
                 "pay_group": None,
+                "employment_percent": None,
             },
         )
     )

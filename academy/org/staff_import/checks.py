@@ -6,6 +6,7 @@ Each problem names its line (header = line 1) and column (as written in the file
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,6 +30,7 @@ MAX_LENGTHS = {
     "parent_department_code": 32,
     "job_role": 200,
     "pay_group": 20,
+    "employment_percent": 20,
 }
 
 
@@ -45,6 +47,7 @@ class StaffRow:
     job_role: str | None = None
     entry_date: date | None = None
     pay_group: str | None = None
+    employment_percent: int | None = None
     head: bool | None = None
     active: bool | None = None
 
@@ -168,6 +171,21 @@ def _row(
                     {"value": clean_text(cells["entry_date"])},
                 )
             )
+    if texts.get("employment_percent"):
+        try:
+            row.employment_percent = parse_percent(texts["employment_percent"])
+        except ValueError:
+            problems.append(
+                Problem(
+                    line,
+                    labels["employment_percent"],
+                    N_(
+                        "%(value)s is not a share of full-time (use a whole number from 1 "
+                        "to 100, e.g. 75, or Vollzeit)."
+                    ),
+                    {"value": texts["employment_percent"]},
+                )
+            )
     for name in ("head", "active"):
         if name in cells:
             try:
@@ -182,6 +200,30 @@ def _row(
                     )
                 )
     return row
+
+
+_PERCENT = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*(%|prozent)?$")
+
+
+def parse_percent(text: str) -> int:
+    """A share of full-time in percent: "75", "75 %", "75,0", "100" or "Vollzeit" (100);
+    a fraction up to 1 without a per-cent sign is a share of one ("0,75", and an Excel
+    cell formatted as percentage, read as 0.75). ValueError for anything else, for
+    fractions of a per cent and for 0 or more than 100."""
+    value = text.strip().casefold()
+    if value in ("vollzeit", "full-time", "full time"):
+        return 100
+    match = _PERCENT.match(value)
+    if match is None:
+        raise ValueError(text)
+    digits, sign = match.groups()
+    number = float(digits.replace(",", "."))
+    if sign is None and ("," in digits or "." in digits) and number <= 1:
+        number *= 100  # a share of one
+    rounded = round(number, 6)
+    if not rounded.is_integer() or not 1 <= rounded <= 100:
+        raise ValueError(text)
+    return int(rounded)
 
 
 def check_departments(staff: StaffFile, known: dict[str, str | None]) -> list[Problem]:

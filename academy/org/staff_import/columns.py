@@ -154,6 +154,24 @@ COLUMNS: tuple[Column, ...] = (
         N_("Pay group, e.g. E 9b or A 11."),
     ),
     Column(
+        "employment_percent",
+        "Beschäftigungsumfang",
+        (
+            "Beschäftigungsumfang",
+            "Beschäftigungsgrad",
+            "Stellenanteil",
+            "Arbeitszeitanteil",
+            "employment_percent",
+            "employment percent",
+            "working time",
+        ),
+        False,
+        N_(
+            "Share of full-time in percent: a whole number from 1 to 100 (100 or "
+            "Vollzeit: full-time), e.g. 75, 75 %% or 0,75. An empty cell: not known."
+        ),
+    ),
+    Column(
         "head",
         "Führungskraft",
         ("Führungskraft", "Leitung", "Bereichsleitung", "head", "department head", "is_head"),

@@ -32,6 +32,7 @@ _EMPLOYEE_FIELDS = (
     "job_role_id",
     "entry_date",
     "pay_group",
+    "employment_percent",
     "active",
     "left_on",
 )
@@ -43,6 +44,7 @@ FIELD_LABELS: dict[str, str] = {
     "job_role_id": N_("Job role"),
     "entry_date": N_("Entry date"),
     "pay_group": N_("Pay group"),
+    "employment_percent": N_("Share of full-time in percent"),
     "active": N_("Active"),
     "left_on": N_("Left on"),
 }
@@ -344,6 +346,8 @@ def _wanted(
         wanted["entry_date"] = row.entry_date
     if "pay_group" in columns:
         wanted["pay_group"] = row.pay_group
+    if "employment_percent" in columns:
+        wanted["employment_percent"] = row.employment_percent
     return wanted
 
 

@@ -230,6 +230,54 @@ def test_unreadable_files_are_problems_not_crashes(db):
         assert len(preview.problems) == 1 and preview.problems[0].line is None
 
 
+def test_working_time_column(db, make):
+    """„Beschäftigungsumfang“: whole per cents, „Vollzeit“, a share of one (an Excel
+    percentage cell); the preview shows a change; a bad value is a German problem at the
+    cell and nothing is imported; without the column the value stays."""
+    make.department(code="36")
+    header = ["Personalnummer", "Vorname", "Nachname", "Organisationseinheit"]
+    rows = [
+        ["1", "Ada", "Eins", "36", "75 %"],
+        ["2", "Bea", "Zwei", "36", "Vollzeit"],
+        ["3", "Cem", "Drei", "36", "0,5"],
+        ["4", "Dana", "Vier", "36", ""],
+    ]
+    preview, _ = run(db, csv_file(rows, header=[*header, "Beschäftigungsumfang"]))
+    assert preview.new == 4
+    assert [employee(db, n).employment_percent for n in "1234"] == [75, 100, 50, None]
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Personalnummer", "Vorname", "Nachname", "OE", "Stellenanteil"])
+    sheet.append(["1", "Ada", "Eins", "36", 0.8])
+    sheet.cell(row=2, column=5).number_format = "0%"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    preview, _ = run(db, buffer.getvalue(), filename="Personal.xlsx")
+    assert preview.changed == 1
+    assert ("Share of full-time in percent", 75, 80) in preview.changes[0].fields
+    assert employee(db, "1").employment_percent == 80
+
+    before = [employee(db, n).employment_percent for n in "1234"]
+    bad = [
+        [str(n), "Ada", "Eins", "36", value]
+        for n, value in enumerate(("0", "101", "75,5", "viel"), start=1)
+    ]
+    preview = preview_staff_file(
+        csv_file(bad, header=[*header, "Beschäftigungsumfang"]), "p.csv", now=NOW
+    )
+    assert [(p.line, p.column) for p in preview.problems] == [
+        (n, "Beschäftigungsumfang") for n in (2, 3, 4, 5)
+    ]
+    assert "ist kein Beschäftigungsumfang" in preview.problems[0].text()
+    with pytest.raises(ValidationFailed):
+        apply_staff_import(None, preview, deactivate_missing=False, now=NOW)
+    assert [employee(db, n).employment_percent for n in "1234"] == before
+
+    run(db, csv_file([["1", "Ada", "Eins", "36"]], header=header))
+    assert employee(db, "1").employment_percent == 80
+
+
 # ---------------------------------------------------------------------------
 # Upsert
 # ---------------------------------------------------------------------------
@@ -579,7 +627,7 @@ def test_hr_gets_page_and_template(client, login_as):
     text = template.data.decode("utf-8-sig")
     assert text.startswith("Personalnummer;Vorname;Nachname;")
     table = read_table(template.data, "vorlage.csv")
-    assert table.problems == [] and len(table.fields) == 12
+    assert table.problems == [] and len(table.fields) == 13
 
 
 def test_preview_then_apply_over_http(client, login_as, db, make):
