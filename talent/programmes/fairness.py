@@ -1,6 +1,6 @@
 """The fairness view of a cohort's selection (staff council and HR): applicants, proposed
-and accepted people by department (top-level unit), pay group band and years of
-service, with the minimum group size applied.
+and accepted people by department (top-level unit), pay group band, years of service and
+working time (full-time / part-time), with the minimum group size applied.
 
 - **Applicants**: applications submitted (and not withdrawn); **proposed**: in the
   proposal to the staff council (or accepted); **accepted**: accepted into the cohort.
@@ -10,8 +10,8 @@ service, with the minimum group size applied.
   counted here, the personnel data does not tell them apart); anything else "unknown".
 - **Years of service** on the day applications closed, from the entry date: under 2,
   2–5, 5–10, 10–20, 20 and more, unknown.
-- **Part-time / full-time**: the personnel data holds no working-time field, so this
-  breakdown is not shown (the page says so) rather than guessed.
+- **Working time**: full-time (``employment_percent`` 100), part-time (1–99) or unknown
+  (the staff import's column "Beschäftigungsumfang" was never given for the person).
 
 Suppression (primary and complementary cell suppression of linked tables, as in τ-Argus;
 the same method as the analytics reports, see ``docs/suppression.md``):
@@ -22,17 +22,18 @@ the same method as the analytics reports, see ``docs/suppression.md``):
    counts of a column together are the total minus the shown ones. They never stand
    alone and together hold at least ``MIN_GROUP_SIZE`` people: otherwise the smallest
    shown non-zero count of the column is withheld too.
-3. **Exact audit**: the three breakdowns count the same people, and the three measures
+3. **Exact audit**: the four breakdowns count the same people, and the three measures
    are nested (applicants ⊇ proposed ⊇ accepted), so a withheld count may still follow
    from the *other* breakdowns or measures (two withheld departments whose people are
    pinned down by the pay groups). Every shown figure is written as a linear form over
-   the finest cells (department × pay group × years of service × not proposed /
+   the finest cells (department × pay group × years of service × working time × not
+   proposed /
    proposed, not accepted / accepted, non-empty cells only — an attacker may know which
    combinations exist), and with exact rational Gaussian elimination
    (``academy.statistics.rowspace``): while a withheld figure is a linear combination of
    shown ones, one shown figure of that combination is withheld too — a count of the
    same column first, then other counts, a total last (a total is the same figure in
-   all three breakdowns and is withheld in all of them); the smallest first, ties in
+   all four breakdowns and is withheld in all of them); the smallest first, ties in
    table order. The pattern depends only on the cohort's applications.
 
 ``tests/talent/programmes/test_fairness_disclosure.py`` proves on random applicant
@@ -63,6 +64,8 @@ STATES = ("applied", "proposed", "accepted")
 #: The states each (nested) measure counts.
 COUNTS = {"applicants": STATES, "proposed": STATES[1:], "accepted": STATES[2:]}
 TOTAL = "total"
+#: Where a person's state sits in ``Person``.
+STATE = 4
 UNKNOWN = N_("unknown")
 PAY_BANDS = (
     N_("E 1–E 8 / A 2–A 8"),
@@ -76,6 +79,7 @@ SERVICE_BANDS = (
     (20, N_("10 to under 20 years")),
 )
 SERVICE_LONGEST = N_("20 years and more")
+FULL_TIME, PART_TIME = N_("Full-time"), N_("Part-time")
 _PAY = re.compile(r"^\s*(?:TV[öo]D\s*|TV-L\s*)?(E|EG|A)\s*(\d{1,2})\s*([a-z]?)", re.IGNORECASE)
 COUNTED = (
     ApplicationState.SUBMITTED.value,
@@ -92,6 +96,12 @@ def pay_band(pay_group: str | None) -> str:
     if match.group(1).upper() == "A":
         return PAY_BANDS[0] if grade <= 8 else PAY_BANDS[1] if grade <= 12 else PAY_BANDS[2]
     return PAY_BANDS[0] if grade <= 8 else PAY_BANDS[1] if grade <= 12 else PAY_BANDS[2]
+
+
+def working_time(percent: int | None) -> str:
+    if percent is None or not 1 <= percent <= 100:
+        return UNKNOWN
+    return FULL_TIME if percent == 100 else PART_TIME
 
 
 def service_band(entry: date | None, on: date) -> str:
@@ -137,15 +147,15 @@ class Figure:
         return self.cells[0].value
 
 
-#: One application: department, pay group band, years-of-service band, state (STATES).
-Person = tuple[str, str, str, str]
+#: One application: department, pay group band, years-of-service band, working time,
+#: state (STATES).
+Person = tuple[str, str, str, str, str]
 
 
 @dataclass
 class Fairness:
     breakdowns: list[Breakdown]
     min_group_size: int
-    working_time_available: bool = False
 
 
 def suppress(counts: dict[str, int], minimum: int) -> tuple[dict[str, Cell], Cell]:
@@ -191,10 +201,10 @@ def _table(
 
 
 def breakdowns(people: Sequence[Person], minimum: int) -> list[Breakdown]:
-    """The three breakdowns of ``people`` (department, pay group band, service band,
-    state) with the suppression pattern of steps 1 to 3."""
+    """The four breakdowns of ``people`` (department, pay group band, service band,
+    working time; and the state) with the suppression pattern of steps 1 to 3."""
     tables = [
-        _table(title, [(p[i], p[3]) for p in people], minimum, order, translate)
+        _table(title, [(p[i], p[STATE]) for p in people], minimum, order, translate)
         for i, (title, order, translate) in enumerate(
             [
                 (N_("Department (top-level unit)"), None, False),
@@ -204,6 +214,7 @@ def breakdowns(people: Sequence[Person], minimum: int) -> list[Breakdown]:
                     [*(label for _, label in SERVICE_BANDS), SERVICE_LONGEST, UNKNOWN],
                     True,
                 ),
+                (N_("Working time"), [FULL_TIME, PART_TIME, UNKNOWN], True),
             ]
         )
     ]
@@ -217,12 +228,12 @@ def figures(tables: Sequence[Breakdown], people: Sequence[Person]) -> dict[Hasha
     finest = sorted(set(people))
     result: dict[Hashable, Figure] = {}
     for m_index, m in enumerate(MEASURES):
-        vector = {c: 1 for c in finest if c[3] in COUNTS[m]}
+        vector = {c: 1 for c in finest if c[STATE] in COUNTS[m]}
         result[(TOTAL, m)] = Figure(vector, [t.totals[m] for t in tables], (3, 0, m_index))
     for b, table in enumerate(tables):
         for g_index, group in enumerate(table.groups):
             for m_index, m in enumerate(MEASURES):
-                vector = {c: 1 for c in finest if c[b] == group and c[3] in COUNTS[m]}
+                vector = {c: 1 for c in finest if c[b] == group and c[STATE] in COUNTS[m]}
                 cell = table.cells[group][m]
                 result[(b, group, m)] = Figure(vector, [cell], (b, g_index, m_index))
     return result
@@ -262,6 +273,7 @@ def fairness(cohort: Cohort) -> Fairness:
             Application.proposed,
             Employee.pay_group,
             Employee.entry_date,
+            Employee.employment_percent,
             Department.path,
         )
         .join(Employee, Employee.id == Application.employee_id)
@@ -274,9 +286,11 @@ def fairness(cohort: Cohort) -> Fairness:
     }
     on = cohort.applications_close_on
     people: list[Person] = []
-    for state, proposed, pay_group, entry, path in rows:
+    for state, proposed, pay_group, entry, percent, path in rows:
         accepted = state == ApplicationState.ACCEPTED.value
         top = top_names.get(path.strip("/").split("/")[0], UNKNOWN)
         finest = STATES[2] if accepted else STATES[1] if proposed else STATES[0]
-        people.append((top, pay_band(pay_group), service_band(entry, on), finest))
+        people.append(
+            (top, pay_band(pay_group), service_band(entry, on), working_time(percent), finest)
+        )
     return Fairness(breakdowns(people, minimum), minimum)

@@ -10,12 +10,15 @@ import pytest
 
 from academy.accounts.models import Role
 from talent.programmes.fairness import (
+    FULL_TIME,
+    PART_TIME,
     PAY_BANDS,
     UNKNOWN,
     fairness,
     pay_band,
     service_band,
     suppress,
+    working_time,
 )
 from talent.programmes.models import ApplicationState
 from tests import factories
@@ -92,7 +95,7 @@ def test_fairness_of_a_cohort(app, db):
         pf.application(cohort, person)
     pf.application(cohort, factories.employee(small), state=ApplicationState.WITHDRAWN)
     view = fairness(cohort)
-    department, pay, service = view.breakdowns
+    department, pay, service, work = view.breakdowns
     assert department.totals["applicants"].value == 10
     assert department.cells["Kämmerei"]["applicants"].withheld
     assert department.cells["Bürgeramt"]["applicants"].withheld  # secondary
@@ -100,7 +103,8 @@ def test_fairness_of_a_cohort(app, db):
     assert not department.cells["Bürgeramt"]["accepted"].withheld
     assert pay.cells[PAY_BANDS[2]]["applicants"].withheld
     assert service.cells[UNKNOWN]["applicants"].withheld
-    assert view.working_time_available is False
+    assert work.groups == [UNKNOWN]  # no working time imported for anyone
+    assert work.totals["applicants"].value == 10
 
 
 @pytest.mark.parametrize(
@@ -119,4 +123,28 @@ def test_only_council_and_hr_open_the_fairness_view(client, login_as, role, stat
     response = client.get(f"/talente/auswahl/{cohort.id}/fairness")
     assert response.status_code == status
     if status == 200:
-        assert "Teilzeit oder Vollzeit" in response.text or "Part-time" in response.text
+        assert "Arbeitszeit" in response.text and "Beschäftigungsumfang" in response.text
+
+
+def test_working_time_is_a_breakdown_of_its_own(db):
+    """Full-time (100 %), part-time (1–99 %) and unknown (never imported), with the same
+    suppression as the other breakdowns."""
+    cohort = pf.cohort()
+    unit = factories.department(name="Bürgeramt")
+    for percent in [100] * 6 + [50, 75, 80, 90, 60] + [None] * 2:
+        pf.application(cohort, factories.employee(unit, employment_percent=percent))
+    work = fairness(cohort).breakdowns[3]
+    assert work.groups == [FULL_TIME, PART_TIME, UNKNOWN]
+    assert work.cells[FULL_TIME]["applicants"].value == 6
+    assert work.cells[PART_TIME]["applicants"].value == 5
+    assert work.cells[UNKNOWN]["applicants"].withheld  # 2 people
+    assert work.cells[PART_TIME]["applicants"].withheld  # would give the 2 away
+    assert not work.cells[FULL_TIME]["applicants"].withheld
+    assert [working_time(p) for p in (100, 99, 1, None, 0, 150)] == [
+        FULL_TIME,
+        PART_TIME,
+        PART_TIME,
+        UNKNOWN,
+        UNKNOWN,
+        UNKNOWN,
+    ]
