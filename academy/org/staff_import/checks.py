@@ -17,7 +17,7 @@ from academy.org.staff_import.columns import COLUMN_BY_FIELD, Problem
 from academy.org.staff_import.files import clean_text, is_email, parse_date, parse_flag, read_table
 
 #: Columns whose cells are parsed as dates or flags rather than text.
-_TYPED = frozenset({"entry_date", "head", "active"})
+_TYPED = frozenset({"entry_date", "employment_percent", "head", "active"})
 
 #: Longest values the database columns take.
 MAX_LENGTHS = {
@@ -30,7 +30,6 @@ MAX_LENGTHS = {
     "parent_department_code": 32,
     "job_role": 200,
     "pay_group": 20,
-    "employment_percent": 20,
 }
 
 
@@ -171,9 +170,10 @@ def _row(
                     {"value": clean_text(cells["entry_date"])},
                 )
             )
-    if texts.get("employment_percent"):
+    raw = cells.get("employment_percent")
+    if raw is not None and clean_text(raw):
         try:
-            row.employment_percent = parse_percent(texts["employment_percent"])
+            row.employment_percent = parse_percent(raw)
         except ValueError:
             problems.append(
                 Problem(
@@ -183,7 +183,7 @@ def _row(
                         "%(value)s is not a share of full-time (use a whole number from 1 "
                         "to 100, e.g. 75, or Vollzeit)."
                     ),
-                    {"value": texts["employment_percent"]},
+                    {"value": clean_text(raw)[:40]},
                 )
             )
     for name in ("head", "active"):
@@ -205,12 +205,16 @@ def _row(
 _PERCENT = re.compile(r"^(\d{1,3}(?:[.,]\d+)?)\s*(%|prozent)?$")
 
 
-def parse_percent(text: str) -> int:
+def parse_percent(cell: Any) -> int:
     """A share of full-time in percent: "75", "75 %", "75,0", "100" or "Vollzeit" (100);
-    a fraction up to 1 without a per-cent sign is a share of one ("0,75", and an Excel
-    cell formatted as percentage, read as 0.75). ValueError for anything else, for
-    fractions of a per cent and for 0 or more than 100."""
-    value = text.strip().casefold()
+    a fraction up to 1 written without a per-cent sign ("0,75") and a number cell up to 1
+    (Excel keeps 80 % as 0.8, and 100 % as 1) are a share of one. ValueError for
+    anything else, for fractions of a per cent and for 0 or more than 100."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        number = float(cell) * 100 if 0 < cell <= 1 else float(cell)
+        return _whole_percent(number, cell)
+    text = clean_text(cell)
+    value = text.casefold()
     if value in ("vollzeit", "full-time", "full time"):
         return 100
     match = _PERCENT.match(value)
@@ -220,9 +224,13 @@ def parse_percent(text: str) -> int:
     number = float(digits.replace(",", "."))
     if sign is None and ("," in digits or "." in digits) and number <= 1:
         number *= 100  # a share of one
+    return _whole_percent(number, text)
+
+
+def _whole_percent(number: float, cell: Any) -> int:
     rounded = round(number, 6)
     if not rounded.is_integer() or not 1 <= rounded <= 100:
-        raise ValueError(text)
+        raise ValueError(cell)
     return int(rounded)
 
 

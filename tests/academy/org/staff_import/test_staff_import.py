@@ -250,13 +250,16 @@ def test_working_time_column(db, make):
     sheet = workbook.active
     sheet.append(["Personalnummer", "Vorname", "Nachname", "OE", "Stellenanteil"])
     sheet.append(["1", "Ada", "Eins", "36", 0.8])
-    sheet.cell(row=2, column=5).number_format = "0%"
+    sheet.append(["2", "Bea", "Zwei", "36", 1])  # 100 % as Excel keeps it
+    sheet.append(["3", "Cem", "Drei", "36", 50])
+    for row in (2, 3):
+        sheet.cell(row=row, column=5).number_format = "0%"
     buffer = io.BytesIO()
     workbook.save(buffer)
     preview, _ = run(db, buffer.getvalue(), filename="Personal.xlsx")
-    assert preview.changed == 1
+    assert (preview.changed, preview.unchanged) == (1, 2)
     assert ("Share of full-time in percent", 75, 80) in preview.changes[0].fields
-    assert employee(db, "1").employment_percent == 80
+    assert [employee(db, n).employment_percent for n in "123"] == [80, 100, 50]
 
     before = [employee(db, n).employment_percent for n in "1234"]
     bad = [
