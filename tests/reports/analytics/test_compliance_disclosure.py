@@ -34,9 +34,9 @@ from courses.mandatory.models import Assignee, Assignment, Evidence, Origin, Tar
 from reports.analytics.common import TOTAL_LABEL
 from reports.analytics.compliance import compliance_report
 from reports.analytics.report_model import WITHHELD, Filters, ReportScope
-from reports.analytics.rowspace import RowSpace
 from tests import factories
 from tests.courses import factories as cf
+from tests.reports.analytics.test_disclosure import assert_nothing_derivable
 
 MINIMUM = 3
 TODAY = date(2030, 3, 4)
@@ -254,17 +254,6 @@ def rows(org: dict[str, Any], people: list[Person], specs: list[Training], depar
 
 def _blank(value: Any) -> bool:
     return value is None or value != value  # None or NaN/NA
-
-
-def assert_nothing_derivable(rows: list[tuple]) -> None:
-    space = RowSpace()
-    for shown, vector, _where in rows:
-        if shown and vector:
-            space.add(vector)
-    for shown, vector, where in rows:
-        if not shown and vector:
-            related = [w for sh, v, w in rows if sh and set(v) & set(vector)]
-            assert not space.contains(vector), f"withheld {where} from {related}"
 
 
 @settings(
