@@ -177,6 +177,16 @@ def log_in(server: Server, email: str, password: str) -> str:
     _cookies(headers, jar)
     if status != 302:
         raise RuntimeError(f"login of {email} answered {status}")
+    # Follow the redirect as a browser does and keep the cookie it answers with: the
+    # first page after the login adds the form token to the session (login starts a new
+    # one). Without this the load would send the login's cookie and every measured
+    # answer would sign and set the session cookie anew, which no browser causes.
+    location = dict((k.lower(), v) for k, v in headers).get("location", "/")
+    path = urllib.parse.urlsplit(location)._replace(scheme="", netloc="").geturl() or "/"
+    status, headers, _body = request(server, path, _cookie_header(jar))
+    _cookies(headers, jar)
+    if status != 200:
+        raise RuntimeError(f"first page after the login of {email} answered {status}")
     return _cookie_header(jar)
 
 

@@ -70,8 +70,10 @@ def _load_user(token: str) -> User | None:
 def _renew_session_cookie() -> None:
     # Flask-Login keeps only the session token; make the cookie expire with the session.
     # (The cookie is written when the session changes — at login — and not signed again
-    # for every answer: SESSION_REFRESH_EACH_REQUEST is off.)
-    if not session.permanent:
+    # for every answer: SESSION_REFRESH_EACH_REQUEST is off.) An empty session stays
+    # empty: a visitor without a cookie (a health check, a first look at the login page
+    # before its form token) is not sent one.
+    if session and not session.permanent:
         session.permanent = True
 
 

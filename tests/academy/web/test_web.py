@@ -114,3 +114,22 @@ def test_localized_names_follow_the_language(client, login_as, db):
     client.post("/sprache", data={"lang": "en"})
     english = client.get(f"/kompetenzrahmen/{framework.id}").get_data(as_text=True)
     assert "Safety" in english
+
+
+def test_the_session_cookie_is_written_only_when_the_session_changes(client):
+    """Signing and compressing the cookie costs every answer that sends it: a visitor
+    without a session (a health check) gets none, and a signed-in page sends it once
+    (after the login, when the form token joins the session), not on every request."""
+    from tests import factories
+    from tests.factories import PASSWORD
+
+    assert not client.get("/healthz").headers.getlist("Set-Cookie")
+    account = factories.user()
+    login = client.post("/anmelden", data={"email": account.email, "password": PASSWORD})
+    assert login.status_code == 302
+    assert any("Expires=" in c for c in login.headers.getlist("Set-Cookie"))  # permanent
+    client.get("/")  # the first page after the login: the form token joins the session
+    for path in ("/", "/konto", "/healthz"):
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert not answer.headers.getlist("Set-Cookie"), path
