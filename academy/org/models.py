@@ -60,6 +60,9 @@ class Employee(db.Model):
         Index("ix_employees_name", "last_name", "first_name"),
         # members of departments by job role, read from the index alone (team pages)
         Index("ix_employees_team", "department_id", "active", "job_role_id"),
+        # a page of a team in name order, sought and cut in the index alone (the rows of
+        # the page are read afterwards): no sort of the whole team's rows
+        Index("ix_employees_team_names", "department_id", "active", "name_key", "job_role_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
