@@ -114,3 +114,22 @@ class BudgetBooking(db.Model):
     @property
     def is_charged(self) -> bool:
         return self.state in CHARGED
+
+
+class BudgetBookingTotal(db.Model):
+    """The sum of a department's bookings per year and state, kept by the database itself:
+    triggers on ``budget_bookings`` (migration ``0018_budget_totals``) add every inserted
+    booking, take back every deleted one and move every changed one — whatever writes it
+    (the ledger's bulk statements, a cascade from a deleted enrolment). A subtree's figures
+    then sum one row per department and state instead of every booking of the subtree.
+    Never written by the application; ``tests/courses/budgets/test_totals.py`` checks
+    that the rows equal the bookings' sums after random changes."""
+
+    __tablename__ = "budget_booking_totals"
+
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))

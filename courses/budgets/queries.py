@@ -18,7 +18,12 @@ from academy.extensions import db
 from academy.org.heads import order_as_tree, path_ids
 from academy.org.models import Department, Employee
 from courses.budgets.costs import request_costs
-from courses.budgets.models import CHARGED, BookingState, BudgetBooking, TrainingBudget
+from courses.budgets.models import (
+    CHARGED,
+    BookingState,
+    BudgetBookingTotal,
+    TrainingBudget,
+)
 from courses.budgets.money import ZERO, cents
 from courses.enrolment.models import Enrolment, EnrolmentState
 from courses.external.models import OPEN_STATES, ExternalRequest
@@ -110,14 +115,13 @@ def own_figures(year: int, department_ids: set[int] | None = None) -> dict[int, 
         )
     ):
         of(dept_id).budget = cents(amount)
+    totals = BudgetBookingTotal  # the bookings' sums, kept by the database
     for dept_id, state, amount in db.session.execute(
-        select(BudgetBooking.department_id, BudgetBooking.state, func.sum(BudgetBooking.amount))
-        .where(
-            BudgetBooking.year == year,
-            BudgetBooking.state.in_(CHARGED),
-            _in(BudgetBooking.department_id, department_ids),
+        select(totals.department_id, totals.state, totals.amount).where(
+            totals.year == year,
+            totals.state.in_(CHARGED),
+            _in(totals.department_id, department_ids),
         )
-        .group_by(BudgetBooking.department_id, BudgetBooking.state)
     ):
         if state == BookingState.SPENT:
             of(dept_id).spent = cents(amount or ZERO)
@@ -272,17 +276,20 @@ def _subtree_figures(
     ):
         names[root_id] = name
         result.setdefault((root_id, year), Figures()).budget = cents(amount or ZERO)
+    # The bookings' sums per department, year and state (kept by the database, see
+    # ``BudgetBookingTotal``): one row per department of the subtree, not every booking.
+    totals = BudgetBookingTotal
     for root_id, year, state, amount in db.session.execute(
-        select(root.id, BudgetBooking.year, BudgetBooking.state, func.sum(BudgetBooking.amount))
+        select(root.id, totals.year, totals.state, func.sum(totals.amount))
         .join(Department, below)
-        .join(BudgetBooking, BudgetBooking.department_id == Department.id)
+        .join(totals, totals.department_id == Department.id)
         .where(
             root.id.in_(sorted(root_ids)),
-            BudgetBooking.department_id.in_(subtrees),
-            BudgetBooking.year.in_(years),
-            BudgetBooking.state.in_(CHARGED),
+            totals.department_id.in_(subtrees),
+            totals.year.in_(years),
+            totals.state.in_(CHARGED),
         )
-        .group_by(root.id, BudgetBooking.year, BudgetBooking.state)
+        .group_by(root.id, totals.year, totals.state)
     ):
         figures = result.setdefault((root_id, year), Figures())
         if state == BookingState.SPENT:
