@@ -61,8 +61,11 @@ class Employee(db.Model):
         # members of departments by job role, read from the index alone (team pages)
         Index("ix_employees_team", "department_id", "active", "job_role_id"),
         # a page of a team in name order, sought and cut in the index alone (the rows of
-        # the page are read afterwards): no sort of the whole team's rows
-        Index("ix_employees_team_names", "department_id", "active", "name_key", "job_role_id"),
+        # the page are read afterwards): no sort of the whole team's rows; with the id,
+        # also PostgreSQL reads a subtree's members from the index alone
+        Index(
+            "ix_employees_team_names", "department_id", "active", "name_key", "job_role_id", "id"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

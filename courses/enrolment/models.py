@@ -72,6 +72,8 @@ class Enrolment(db.Model):
             ),
         ),
         Index("ix_enrolments_session_state", "session_id", "state"),
+        # the pending requests of a subtree (approvals inbox): among the pending ones
+        Index("ix_enrolments_state_employee", "state", "employee_id"),
         # covers the completed courses a person's levels are read from (talent)
         Index("ix_enrolments_employee_state", "employee_id", "state", "course_id", "completed_on"),
     )

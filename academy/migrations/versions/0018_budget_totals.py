@@ -1,7 +1,7 @@
 """budgets: the bookings' sums per department, year and state, kept by triggers
 
 Revision ID: 0018_budget_totals
-Revises: 0017_team_names
+Revises: 0017_subtree_indexes
 Create Date: 2026-12-07 23:55:00.000000
 
 - ``budget_booking_totals`` (department, year, state → amount): filled from the existing
@@ -21,7 +21,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0018_budget_totals"
-down_revision = "0017_team_names"
+down_revision = "0017_subtree_indexes"
 branch_labels = None
 depends_on = None
 
