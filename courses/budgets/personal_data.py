@@ -57,3 +57,8 @@ def register_sections() -> None:
         "Fortbildungsbudgets gehören zu Organisationseinheiten, nicht zu Personen; wer ein "
         "Budget festgelegt hat, steht im Abschnitt eigene Handlungen (budget.*).",
     )
+    declare_not_exported(
+        "budget_booking_totals",
+        "Summen aller Buchungen je Organisationseinheit, Jahr und Stand; keine Person ist "
+        "darin zu erkennen, die eigenen Buchungen stehen im Abschnitt Fortbildungskosten.",
+    )

@@ -20,13 +20,8 @@ from sqlalchemy import select
 
 from academy.extensions import db
 from academy.frameworks.models import Competence
-from talent.competencies.gap_sql import (
-    Members,
-    competence_figures,
-    current_levels,
-    pair_rows,
-    with_gaps,
-)
+from talent.competencies.evidence_sql import Members, current_levels
+from talent.competencies.gap_sql import competence_figures, pair_rows, with_gaps
 from talent.competencies.gaps import CompetenceSummary, Member, member_rows
 from talent.competencies.team.view import competences_in_order, summary_of
 
