@@ -33,7 +33,11 @@ from reports.analytics.common import (
     path_order,
     read_frame,
 )
-from talent.competencies.level_evidence import EQUIVALENT, course_valid_clause
+from talent.competencies.level_evidence import (
+    EQUIVALENT,
+    course_valid_clause,
+    latest_head_position,
+)
 from talent.competencies.models import CompetenceMapping, Rating, RatingSource, RoleTarget
 
 # ---------------------------------------------------------------------------
@@ -60,14 +64,7 @@ def best_levels(people: Select[Any] | None, competence_ids: list[int], today: da
     def person(column: Any) -> list[Any]:
         return [] if people is None else [column.in_(people)]
 
-    position = (
-        func.row_number()
-        .over(
-            partition_by=(Rating.employee_id, Rating.competence_id),
-            order_by=(Rating.rated_at.desc(), Rating.id.desc()),
-        )
-        .label("position")
-    )
+    position = latest_head_position()
     heads = (
         select(
             Rating.employee_id.label("employee_id"),

@@ -32,7 +32,11 @@ from academy.extensions import db
 from academy.org.models import Employee
 from courses.catalogue.models import Course, CourseOutcome
 from courses.enrolment.models import Enrolment, EnrolmentState
-from talent.competencies.level_evidence import EQUIVALENT, course_valid_clause
+from talent.competencies.level_evidence import (
+    EQUIVALENT,
+    course_valid_clause,
+    latest_head_position,
+)
 from talent.competencies.models import CompetenceMapping, Rating, RatingSource
 
 Members = Sequence[ColumnElement[bool]]
@@ -92,7 +96,7 @@ def _evidence(members: Members, today: date | Bound, with_role: bool = False) ->
     """(employee_id, competence_id, level): every piece of evidence of the members that
     counts. ``with_role``: (employee_id, job_role_id, competence_id, level), the members
     read by a join (their role) instead of an id list."""
-    ids = member_ids(members)
+    ids = None if with_role else member_ids(members)
 
     def chosen(owner: Any, *columns: Any) -> Select[Any]:
         """``columns`` of the members' rows of ``owner`` (ratings or enrolments)."""
@@ -104,14 +108,7 @@ def _evidence(members: Members, today: date | Bound, with_role: bool = False) ->
             .where(*members)
         )
 
-    position = (
-        func.row_number()
-        .over(
-            partition_by=(Rating.employee_id, Rating.competence_id),
-            order_by=(Rating.rated_at.desc(), Rating.id.desc()),
-        )
-        .label("position")
-    )
+    position = latest_head_position()
     head = (
         chosen(Rating, Rating.competence_id, Rating.level, position)
         .where(Rating.source == RatingSource.HEAD.value)

@@ -197,6 +197,19 @@ def load_ratings(
     return data
 
 
+def latest_head_position() -> Any:
+    """``row_number()`` over a person's head ratings of a competence, newest first
+    (``rated_at``, then ``id``): the rating at position 1 is the one that counts."""
+    return (
+        func.row_number()
+        .over(
+            partition_by=(Rating.employee_id, Rating.competence_id),
+            order_by=(Rating.rated_at.desc(), Rating.id.desc()),
+        )
+        .label("position")
+    )
+
+
 def course_valid_clause(today: date) -> ColumnElement[bool]:
     """SQL (SQLite and PostgreSQL alike): the completion still counts on ``today``,
     i.e. ``expires_on(completed_on, validity_months) >= today`` in whole months and days."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
@@ -25,36 +26,33 @@ from tests.courses.support import NOW, person
 CENT = Decimal("0.01")
 
 
-def sums_of_bookings() -> dict[tuple[int, int, str], Decimal]:
-    rows = db.session.execute(
-        select(
-            BudgetBooking.department_id,
-            BudgetBooking.year,
-            BudgetBooking.state,
-            func.sum(BudgetBooking.amount),
-        ).group_by(BudgetBooking.department_id, BudgetBooking.year, BudgetBooking.state)
-    )
+Sums = dict[tuple[int, int, str], Decimal]
+
+
+def _in_cents(rows: Any) -> Sums:
     return {(d, y, s): Decimal(str(a)).quantize(CENT) for d, y, s, a in rows}
 
 
-def kept_totals() -> dict[tuple[int, int, str], Decimal]:
-    rows = db.session.execute(
-        select(
-            BudgetBookingTotal.department_id,
-            BudgetBookingTotal.year,
-            BudgetBookingTotal.state,
-            BudgetBookingTotal.amount,
+def sums_of_bookings() -> Sums:
+    b = BudgetBooking
+    return _in_cents(
+        db.session.execute(
+            select(b.department_id, b.year, b.state, func.sum(b.amount)).group_by(
+                b.department_id, b.year, b.state
+            )
         )
     )
-    # a sum that went back to zero keeps its row
-    return {
-        (d, y, s): Decimal(str(a)).quantize(CENT)
-        for d, y, s, a in rows
-        if Decimal(str(a)).quantize(CENT) != 0
-    }
 
 
-def nonzero(sums: dict[tuple[int, int, str], Decimal]) -> dict[tuple[int, int, str], Decimal]:
+def kept_totals() -> Sums:
+    """The kept rows (a sum that went back to zero keeps its row: left out)."""
+    t = BudgetBookingTotal
+    return nonzero(
+        _in_cents(db.session.execute(select(t.department_id, t.year, t.state, t.amount)))
+    )
+
+
+def nonzero(sums: Sums) -> Sums:
     return {k: v for k, v in sums.items() if v != 0}
 
 
@@ -117,8 +115,8 @@ def test_the_ledger_paths_keep_the_totals_and_the_figures_read_them(db):
     for department in (parent, child, child):
         employee, user = person(department)
         places.append((request_enrolment(user, employee, session, NOW), user))
-    hr_user = places[0][1]
-    cancel(hr_user, places[0][0], NOW)  # in time: released
+    own_user = places[0][1]
+    cancel(own_user, places[0][0], NOW)  # the person, in time: released
     year = budget_year(session)
     budget(parent, year, "10000.00")
     db.session.flush()
